@@ -1,0 +1,22 @@
+/**
+ * The permission each server action requires, by exported function name. Pure.
+ * Server actions are public POST endpoints: each one calls `requireAction('<name>')`, which reads this
+ * table, so the table is the single source of truth. `lib/auth/actions.test.ts` fails when an exported
+ * action in any `app/**\/actions.ts` has no entry, and the e2e authorization test posts every action as
+ * every role.
+ */
+import type { Permission } from './rbac'
+
+export const ACTION_RULES = {
+  setLocaleAction: null, // anyone, signed in or not: stores the language choice
+  createUserAction: 'users:manage',
+  updateMembershipAction: 'users:manage',
+  setUserDisabledAction: 'users:manage',
+  createInvitationAction: 'users:manage',
+  createTeamAction: 'users:manage',
+  setTeamMemberAction: 'users:manage',
+  removeTeamMemberAction: 'users:manage',
+  acceptInvitationAction: null, // authorised by the one-time invitation token itself
+} as const satisfies Record<string, Permission | null>
+
+export type ActionName = keyof typeof ACTION_RULES

@@ -1,0 +1,54 @@
+/**
+ * Access rule for every page and route handler under app/, by URL pattern. Pure.
+ * `lib/auth/routes.test.ts` fails when a page or route file exists without a rule here (or a rule
+ * names a route that no longer exists), and the end-to-end authorization test requests every route as
+ * every role and compares the answer with `expectedAccess`. The pages and handlers enforce the same
+ * rule on the server through `requirePage()` / `requireApi()`; the proxy only redirects early.
+ */
+import { can, type Permission, type Role } from './rbac'
+
+export type RouteRule =
+  | { access: 'public' }
+  | { access: 'signed-in' }
+  | { access: 'permission'; permission: Permission }
+
+const P = (permission: Permission): RouteRule => ({ access: 'permission', permission })
+
+export const ROUTE_RULES = {
+  '/': { access: 'public' },
+  '/signin': { access: 'public' },
+  '/invite/[token]': { access: 'public' },
+  '/settings': P('profile:edit'),
+  '/learn': P('home:learner'),
+  '/exec': P('home:executive'),
+  '/team': P('home:manager'),
+  '/hr': P('home:hr'),
+  '/admin': P('home:admin'),
+  '/admin/users': P('users:manage'),
+  '/admin/users/[userId]': P('users:manage'),
+  '/admin/teams': P('users:manage'),
+  '/api/health': { access: 'public' },
+  '/api/auth/[...nextauth]': { access: 'public' },
+  '/api/me': { access: 'signed-in' },
+} as const satisfies Record<string, RouteRule>
+
+export type RoutePattern = keyof typeof ROUTE_RULES
+
+/** What a visitor with `role` (undefined = signed out) should get from a route. */
+export function expectedAccess(rule: RouteRule, role: Role | undefined): 'allow' | 'signin' | 'forbidden' {
+  if (rule.access === 'public') return 'allow'
+  if (!role) return 'signin'
+  if (rule.access === 'signed-in') return 'allow'
+  return can(role, rule.permission) ? 'allow' : 'forbidden'
+}
+
+/** Converts an app/ file path (e.g. `app/(app)/admin/users/page.tsx`) to its URL pattern. */
+export function routePatternOf(file: string): string {
+  const parts = file
+    .replace(/\\/g, '/')
+    .replace(/^app\//, '')
+    .split('/')
+    .slice(0, -1)
+    .filter((p) => !(p.startsWith('(') && p.endsWith(')')) && !p.startsWith('@'))
+  return '/' + parts.join('/')
+}

@@ -1,0 +1,28 @@
+import 'server-only'
+import { getDb, dbKind } from '../db/client'
+import { sandboxAvailability } from './sandbox'
+import pkg from '../../package.json' with { type: 'json' }
+
+export type Health = {
+  status: 'ok' | 'degraded'
+  version: string
+  database: { kind: 'sqlite' | 'postgres'; reachable: boolean; latencyMs?: number; error?: string }
+  sandbox: { available: true; driver: string; details: string } | { available: false; driver: string; reason: string }
+}
+
+/** What /api/health and the admin page report. Never throws. */
+export async function systemHealth(): Promise<Health> {
+  const started = performance.now()
+  let database: Health['database']
+  try {
+    await getDb().$queryRawUnsafe('SELECT 1')
+    database = { kind: dbKind(), reachable: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 }
+  } catch (err) {
+    database = { kind: dbKind(), reachable: false, error: (err as Error).message.split('\n')[0]?.slice(0, 200) }
+  }
+  const sb = await sandboxAvailability()
+  const sandbox: Health['sandbox'] = sb.available
+    ? { available: true, driver: sb.driver, details: sb.details }
+    : { available: false, driver: sb.driver, reason: sb.reason }
+  return { status: database.reachable ? 'ok' : 'degraded', version: pkg.version, database, sandbox }
+}

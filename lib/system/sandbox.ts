@@ -1,0 +1,25 @@
+import 'server-only'
+import type { SandboxAvailability } from '../labs/sandbox/types'
+
+let cached: { at: number; value: Promise<SandboxAvailability> } | undefined
+
+/**
+ * Whether lab sandboxes can run on this host (cached for a minute). Labs fail closed on `false`:
+ * the lab page says so, and no host shell is ever offered instead.
+ */
+export function sandboxAvailability(): Promise<SandboxAvailability> {
+  if (cached && Date.now() - cached.at < 60_000) return cached.value
+  const value = probe()
+  cached = { at: Date.now(), value }
+  return value
+}
+
+async function probe(): Promise<SandboxAvailability> {
+  if (process.env.KENSHU_SANDBOX === 'off') return { available: false, driver: 'bwrap', reason: 'disabled by KENSHU_SANDBOX=off' }
+  try {
+    const mod = await import('../labs/sandbox/availability')
+    return await mod.checkAvailability()
+  } catch (err) {
+    return { available: false, driver: 'bwrap', reason: (err as Error).message.slice(0, 200) }
+  }
+}

@@ -1,0 +1,22 @@
+import type { NextConfig } from 'next'
+import createNextIntlPlugin from 'next-intl/plugin'
+import { securityHeaders } from './lib/http/security-headers'
+
+const withNextIntl = createNextIntlPlugin('./i18n/request.ts')
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // The custom server (server.ts) serves Next; `output` stays the default.
+  serverExternalPackages: ['better-sqlite3', 'node-pty', '@prisma/adapter-better-sqlite3', '@prisma/adapter-pg', 'pg'],
+  experimental: {
+    // forbidden() renders app/forbidden.tsx with HTTP 403.
+    authInterrupts: true,
+    serverActions: { bodySizeLimit: '256kb' },
+  },
+  async headers() {
+    return [{ source: '/:path*', headers: securityHeaders() }]
+  },
+}
+
+export default withNextIntl(config)

@@ -1,0 +1,18 @@
+/**
+ * Prepares the database and seeds the demo organisation: `node dist/seed.js` (built by
+ * scripts/build-server.mjs). Idempotent: existing data is kept. Prints the demo sign-ins.
+ */
+import { prepareRuntime } from '../server/prepare'
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../lib/org/seed'
+import { getDb } from '../lib/db/client'
+
+const runtime = await prepareRuntime()
+const { created } = await seedDemo()
+await getDb().$disconnect()
+const quiet = process.argv.includes('--quiet')
+if (!quiet) {
+  console.log(`database: ${runtime.dbKind}${runtime.dbKind === 'sqlite' ? ` (${runtime.dataDir}/kenshu.db)` : ''}`)
+  console.log(created ? 'demo organisation created' : 'demo organisation already present: kept as it is')
+  console.log('\nDemo sign-ins (password for all: ' + DEMO_PASSWORD + ')')
+  for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(10)} ${u.email}`)
+}

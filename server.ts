@@ -1,0 +1,61 @@
+/**
+ * Kenshu's process entry point: serves Next.js and owns the WebSocket upgrade path for terminals.
+ * Route handlers cannot upgrade to WebSocket, so `/ws/terminal` is handled here (docs/ARCHITECTURE.md).
+ * In production this file is bundled by esbuild into dist/server.js (scripts/build-server.mjs).
+ */
+import { createServer, type IncomingMessage } from 'node:http'
+import { parse } from 'node:url'
+import next from 'next'
+import { prepareRuntime } from './server/prepare'
+import { attachTerminalGateway } from './server/terminal-gateway'
+import { CLIENT_ADDRESS_HEADER } from './server/constants'
+
+const dev = process.argv.includes('--dev') || process.env.NODE_ENV === 'development'
+const port = Number(process.env.PORT ?? 3000)
+const hostname = process.env.HOST ?? '127.0.0.1'
+
+async function main() {
+  const t0 = performance.now()
+  const runtime = await prepareRuntime()
+  const app = next({ dev, hostname, port, turbopack: dev })
+  const handle = app.getRequestHandler()
+  await app.prepare()
+
+  const server = createServer((req, res) => {
+    stampClientAddress(req)
+    handle(req, res, parse(req.url ?? '/', true)).catch((err: unknown) => {
+      console.error('request failed', err)
+      if (!res.headersSent) res.statusCode = 500
+      res.end()
+    })
+  })
+  server.headersTimeout = 30_000
+  server.requestTimeout = 60_000
+  const gateway = attachTerminalGateway(server, { upgradeNext: dev ? app.getUpgradeHandler() : undefined })
+
+  server.listen(port, hostname, () => {
+    const ms = Math.round(performance.now() - t0)
+    console.log(`Kenshu ready on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port} (${dev ? 'dev' : 'production'}, ${runtime.dbKind}, ${ms} ms)`)
+  })
+
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: shutting down`)
+    server.close()
+    void gateway.close().finally(() => process.exit(0))
+    setTimeout(() => process.exit(0), 5000).unref()
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+/** The socket's address, for sign-in throttling. A client-sent value is discarded (spoofing). */
+function stampClientAddress(req: IncomingMessage) {
+  const trustProxy = process.env.KENSHU_TRUST_PROXY === '1'
+  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : ''
+  req.headers[CLIENT_ADDRESS_HEADER] = forwarded || req.socket.remoteAddress || 'unknown'
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err)
+  process.exit(1)
+})

@@ -1,0 +1,85 @@
+/**
+ * The terminal WebSocket endpoint (`/ws/terminal`). Every upgrade is authenticated here, on the server:
+ * the next-auth session cookie is decrypted, the user and their organisation role are read from the
+ * database, and the `lab:use` permission is checked before any socket is accepted. Lab sessions and
+ * their single-use tickets arrive with the labs capability (issue #3); until a ticket is presented and
+ * valid, the upgrade is refused. Nothing here ever spawns a host shell.
+ */
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer } from 'ws'
+import { decode } from 'next-auth/jwt'
+import { can } from '../lib/auth/rbac'
+import { parseCookies } from '../lib/http/cookies'
+import { loadViewerById } from '../lib/auth/viewer-store'
+
+export const TERMINAL_PATH = '/ws/terminal'
+const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token']
+
+type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+
+export type TicketVerifier = (ticket: string, userId: string) => Promise<{ sessionId: string } | null>
+
+export function attachTerminalGateway(
+  server: Server,
+  opts: { upgradeNext?: UpgradeHandler; verifyTicket?: TicketVerifier } = {},
+) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname !== TERMINAL_PATH) {
+      // Next's dev server uses its own upgrade path for HMR; anything else is refused.
+      if (opts.upgradeNext && url.pathname.startsWith('/_next/')) return opts.upgradeNext(req, socket, head)
+      return reject(socket, 404, 'Not Found')
+    }
+    void authorizeUpgrade(req, url, opts.verifyTicket)
+      .then((result) => {
+        if (!result.ok) return reject(socket, result.status, result.reason)
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.send(JSON.stringify({ type: 'error', code: 'NO_SESSION' }))
+          ws.close(4404, 'no lab session')
+        })
+      })
+      .catch((err: unknown) => {
+        console.error('terminal upgrade failed', err)
+        reject(socket, 500, 'Internal Server Error')
+      })
+  })
+
+  return {
+    async close() {
+      for (const c of wss.clients) c.terminate()
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+    },
+  }
+}
+
+type AuthResult = { ok: true; userId: string; sessionId: string } | { ok: false; status: number; reason: string }
+
+/** Session cookie → user → permission → ticket. Exported for the security tests. */
+export async function authorizeUpgrade(req: IncomingMessage, url: URL, verifyTicket?: TicketVerifier): Promise<AuthResult> {
+  const secret = process.env.NEXTAUTH_SECRET
+  if (!secret) return { ok: false, status: 503, reason: 'Service Unavailable' }
+  // Cross-site WebSocket hijacking: browsers always send Origin; it must be this site.
+  const origin = req.headers.origin
+  if (origin && new URL(origin).host !== req.headers.host) return { ok: false, status: 403, reason: 'Forbidden' }
+  const cookies = parseCookies(req.headers.cookie)
+  const raw = SESSION_COOKIES.map((c) => cookies[c]).find(Boolean)
+  if (!raw) return { ok: false, status: 401, reason: 'Unauthorized' }
+  const token = await decode({ token: raw, secret }).catch(() => null)
+  if (!token?.sub) return { ok: false, status: 401, reason: 'Unauthorized' }
+  const viewer = await loadViewerById(token.sub)
+  if (!viewer) return { ok: false, status: 401, reason: 'Unauthorized' }
+  if (!can(viewer.role, 'lab:use')) return { ok: false, status: 403, reason: 'Forbidden' }
+  const ticket = url.searchParams.get('ticket')
+  if (!ticket || !verifyTicket) return { ok: false, status: 403, reason: 'Forbidden' }
+  const session = await verifyTicket(ticket, viewer.id)
+  if (!session) return { ok: false, status: 403, reason: 'Forbidden' }
+  return { ok: true, userId: viewer.id, sessionId: session.sessionId }
+}
+
+function reject(socket: Duplex, status: number, reason: string) {
+  socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  socket.destroy()
+}
