@@ -31,7 +31,10 @@ async function main() {
   })
   server.headersTimeout = 30_000
   server.requestTimeout = 60_000
-  const gateway = attachTerminalGateway(server, { upgradeNext: dev ? app.getUpgradeHandler() : undefined })
+  const nextUpgrade = dev ? app.getUpgradeHandler() : undefined
+  const gateway = attachTerminalGateway(server, {
+    upgradeNext: nextUpgrade ? (req, socket, head) => void nextUpgrade(req, socket, head) : undefined,
+  })
 
   server.listen(port, hostname, () => {
     const ms = Math.round(performance.now() - t0)

@@ -21,8 +21,8 @@ export function SignInForm({ callbackUrl, initialError, oidcName }: { callbackUr
     setError(undefined)
     const fd = new FormData(e.currentTarget)
     const res = await signIn('credentials', {
-      email: String(fd.get('email') ?? ''),
-      password: String(fd.get('password') ?? ''),
+      email: (fd.get('email') as string | null) ?? '',
+      password: (fd.get('password') as string | null) ?? '',
       redirect: false,
     })
     if (res?.ok && !res.error) {

@@ -11,5 +11,15 @@ export default getRequestConfig(async () => {
     cookie: cookieStore.get(LOCALE_COOKIE)?.value,
     acceptLanguage: headerStore.get('accept-language'),
   })
-  return { locale, messages: loadMessages(locale), timeZone: 'Asia/Tokyo' }
+  return {
+    locale,
+    messages: loadMessages(locale),
+    timeZone: process.env.KENSHU_TIME_ZONE ?? 'Asia/Tokyo',
+    onError(error) {
+      // Tests run with KENSHU_STRICT_I18N=1 so a missing translation fails the page instead of
+      // quietly showing a key; production logs it and shows the fallback.
+      if (process.env.KENSHU_STRICT_I18N === '1') throw error
+      console.error(`i18n: ${error.message}`)
+    },
+  }
 })

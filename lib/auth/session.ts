@@ -13,7 +13,7 @@ export type Viewer = ViewerRecord
 
 /** The current viewer, or null when signed out (or disabled, or without a valid membership). */
 export const getViewer = cache(async (): Promise<Viewer | null> => {
-  const session = (await getServerSession(authOptions())) as { userId?: string } | null
+  const session: { userId?: string } | null = await getServerSession(authOptions())
   const userId = session?.userId
   if (!userId) return null
   return loadViewerById(userId)

@@ -32,8 +32,8 @@ function placeholders(s: string) {
 }
 
 describe('message catalogues', () => {
-  const enKeys = keys(en as Tree)
-  const jaKeys = keys(ja as Tree)
+  const enKeys = keys(en)
+  const jaKeys = keys(ja)
   test('Japanese has every English key', () => expect(enKeys.filter((k) => !jaKeys.includes(k))).toEqual([]))
   test('English has every Japanese key', () => expect(jaKeys.filter((k) => !enKeys.includes(k))).toEqual([]))
   test('no empty translations', () => {

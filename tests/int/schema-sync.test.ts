@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-// @ts-expect-error plain ESM script without types
 import { renderSchema } from '../../scripts/db-schemas.mjs'
 
 const root = path.resolve(__dirname, '../..')

@@ -89,9 +89,16 @@ export interface SandboxDriver {
   start(spec: SandboxSpec): Promise<SandboxStatus>
   /** Attach (or re-attach) the learner's interactive shell. */
   attach(sessionId: string, size: TerminalSize): Promise<TerminalStream>
-  /** Run a command inside the sandbox's namespaces (checks, setup variables). */
+  /**
+   * Run a command inside the sandbox's namespaces (checks, setup variables). `command` is bash
+   * script text; drivers must deliver it without writing it into the sandbox's filesystem or onto a
+   * command line the learner can read. Grading checks must use `asRoot`: a process running as the
+   * learner can be inspected and tampered with by the learner.
+   */
   exec(sessionId: string, command: string, options?: ExecOptions): Promise<ExecResult>
   status(sessionId: string): Promise<SandboxStatus | undefined>
+  /** Record learner activity for the idle timeout (the gateway calls it on input and heartbeats). Optional. */
+  touch?(sessionId: string): void
   /** Kill every process, remove cgroups and network namespaces. Idempotent. */
   stop(sessionId: string): Promise<void>
   /** Stop everything this driver started (server shutdown) and reap leftovers of a previous crash. */
