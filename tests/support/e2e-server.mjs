@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { startIdp } from './oidc-idp.mjs'
 
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'kenshu-e2e-'))
 const env = {
@@ -15,11 +16,22 @@ const env = {
   KENSHU_STRICT_I18N: '1',
 }
 delete env.DATABASE_URL
+// Single sign-on against a real OIDC provider on loopback, configured purely from env as in production.
+const idpPort = Number(env.PORT) + 1
+const idp = await startIdp({ port: idpPort, redirectUri: `${env.NEXTAUTH_URL}/api/auth/callback/oidc` })
+Object.assign(env, {
+  OIDC_ISSUER: idp.issuer,
+  OIDC_CLIENT_ID: idp.clientId,
+  OIDC_CLIENT_SECRET: idp.clientSecret,
+  OIDC_NAME: 'Demo IdP',
+  OIDC_DEFAULT_ORG: 'demo',
+})
 const seed = spawnSync(process.execPath, ['dist/seed.js', '--quiet'], { env, stdio: 'inherit' })
 if (seed.status !== 0) process.exit(seed.status ?? 1)
 const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server.js'], { env, stdio: 'inherit' })
 const stop = () => {
   child.kill('SIGTERM')
+  void idp.close()
 }
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)

@@ -223,6 +223,13 @@ describe.runIf(RUN)('bwrap sandbox driver (real sandboxes)', () => {
       )
       expect(r.stdout.trim()).toBe('end')
     }
+    // The learner cannot signal or inspect sandbox-root processes (a different host uid).
+    const r = await driver.exec(
+      main,
+      'kill -9 1 2>/dev/null && echo KILL-OK; kill -9 2 2>/dev/null && echo KILL-OK; ls /proc/1/root/ 2>/dev/null && echo ROOTFS-OK; cat /proc/2/maps 2>/dev/null | head -1 | grep -q . && echo MAPS-OK; echo end',
+    )
+    expect(r.stdout.trim()).toBe('end')
+    expect((await driver.exec(main, 'echo up')).stdout.trim()).toBe('up')
   })
 
   it('hides setup/check scripts and per-session variables from the learner', async () => {

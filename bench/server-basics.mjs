@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Foundation benchmark: cold start to first page, page latency for signed-in pages, server RSS after
+// N requests. Uses the production build in the current directory (npm run build first).
+// Usage: node bench/server-basics.mjs [requests=400] [port=3400]
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+const N = Number(process.argv[2] ?? 400)
+const PORT = Number(process.argv[3] ?? 3400)
+const base = `http://localhost:${PORT}`
+const dataDir = mkdtempSync(path.join(tmpdir(), 'kenshu-bench-'))
+const env = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', KENSHU_DATA_DIR: dataDir, PORT: String(PORT), NEXTAUTH_URL: base }
+delete env.DATABASE_URL
+spawnSync(process.execPath, ['dist/seed.js', '--quiet'], { env, stdio: 'inherit' })
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+}
+const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+
+const t0 = performance.now()
+const server = spawn(process.execPath, ['dist/server.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+let firstPageMs
+for (;;) {
+  try {
+    const r = await fetch(`${base}/signin`)
+    if (r.ok) {
+      await r.text()
+      firstPageMs = performance.now() - t0
+      break
+    }
+  } catch {}
+  await new Promise((r) => setTimeout(r, 20))
+}
+const rssStart = rss(server.pid)
+
+// Sign in as the demo admin through next-auth's endpoints.
+const jar = new Map()
+const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+const keep = (res) => {
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(';')
+    const i = pair.indexOf('=')
+    jar.set(pair.slice(0, i), pair.slice(i + 1))
+  }
+}
+let res = await fetch(`${base}/api/auth/csrf`)
+keep(res)
+const { csrfToken } = await res.json()
+res = await fetch(`${base}/api/auth/callback/credentials`, {
+  method: 'POST',
+  redirect: 'manual',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() },
+  body: new URLSearchParams({ csrfToken, email: 'admin@demo.kenshu.local', password: 'kenshu-demo-2026', json: 'true' }),
+})
+keep(res)
+
+const pages = ['/admin', '/admin/users', '/admin/teams', '/learn', '/hr', '/api/health']
+const times = Object.fromEntries(pages.map((p) => [p, []]))
+let errors = 0
+for (let i = 0; i < N; i++) {
+  const p = pages[i % pages.length]
+  const t = performance.now()
+  const r = await fetch(base + p, { headers: { cookie: cookieHeader() } })
+  await r.text()
+  if (r.status !== 200) errors++
+  times[p].push(performance.now() - t)
+}
+const rssEnd = rss(server.pid)
+server.kill('SIGTERM')
+rmSync(dataDir, { recursive: true, force: true })
+
+const result = {
+  machine: `${process.platform} ${process.arch}, node ${process.version}`,
+  coldStartToFirstPageMs: Math.round(firstPageMs),
+  requests: N,
+  errors,
+  rssAfterStartMiB: Math.round(rssStart),
+  rssAfterRequestsMiB: Math.round(rssEnd),
+  pages: Object.fromEntries(pages.map((p) => [p, { p50: +pct(times[p], 50).toFixed(1), p95: +pct(times[p], 95).toFixed(1) }])),
+}
+console.log(JSON.stringify(result, null, 2))
