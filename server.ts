@@ -9,6 +9,7 @@ import next from 'next'
 import { prepareRuntime } from './server/prepare'
 import { attachTerminalGateway } from './server/terminal-gateway'
 import { CLIENT_ADDRESS_HEADER } from './server/constants'
+import { labSessions } from './lib/labs/sessions/manager'
 
 const dev = process.argv.includes('--dev') || process.env.NODE_ENV === 'development'
 const port = Number(process.env.PORT ?? 3000)
@@ -17,6 +18,9 @@ const hostname = process.env.HOST ?? '127.0.0.1'
 async function main() {
   const t0 = performance.now()
   const runtime = await prepareRuntime()
+  // Lab sessions: reap sandboxes a crashed server left behind before accepting anyone.
+  const labs = labSessions()
+  await labs.boot()
   const app = next({ dev, hostname, port, turbopack: dev })
   const handle = app.getRequestHandler()
   await app.prepare()
@@ -34,6 +38,7 @@ async function main() {
   const nextUpgrade = dev ? app.getUpgradeHandler() : undefined
   const gateway = attachTerminalGateway(server, {
     upgradeNext: nextUpgrade ? (req, socket, head) => void nextUpgrade(req, socket, head) : undefined,
+    backend: labs,
   })
 
   server.listen(port, hostname, () => {
@@ -44,7 +49,10 @@ async function main() {
   const shutdown = (signal: string) => {
     console.log(`${signal}: shutting down`)
     server.close()
-    void gateway.close().finally(() => process.exit(0))
+    void gateway
+      .close()
+      .then(() => labs.driver.stopAll())
+      .finally(() => process.exit(0))
     setTimeout(() => process.exit(0), 5000).unref()
   }
   process.on('SIGINT', () => shutdown('SIGINT'))

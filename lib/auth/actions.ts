@@ -17,6 +17,16 @@ export const ACTION_RULES = {
   setTeamMemberAction: 'users:manage',
   removeTeamMemberAction: 'users:manage',
   acceptInvitationAction: null, // authorised by the one-time invitation token itself
+  startLabAction: 'lab:use',
+  resumeLabAction: 'lab:use',
+  resetLabAction: 'lab:use',
+  stopLabAction: 'lab:use',
+  terminalTicketAction: 'lab:use',
+  checkTaskAction: 'lab:use',
+  answerTaskAction: 'lab:use',
+  choiceTaskAction: 'lab:use',
+  reportTaskAction: 'lab:use',
+  revealHintAction: 'lab:use',
 } as const satisfies Record<string, Permission | null>
 
 export type ActionName = keyof typeof ACTION_RULES

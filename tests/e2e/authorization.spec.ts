@@ -117,3 +117,34 @@ test('a learner sees the 403 page (not a crash) on HR and admin pages', async ({
     await expect(page.getByTestId('viewer-name')).toHaveText(USERS.learner.name)
   }
 })
+
+test('oversized and malformed action posts get a clear error and change nothing', async ({ playwright, baseURL }) => {
+  const request = await playwright.request.newContext({ baseURL })
+  await signInAPI(request, USERS.admin.email)
+  const ref = actionRefs().createTeamAction!
+  // One field over the per-field cap.
+  const long = await postAction(request, baseURL!, ref, { name: 'x'.repeat(5000) })
+  expect(long.body).toContain('"code":"TOO_LARGE"')
+  // A body over the server-action limit (256 kB) is refused before the action runs.
+  const huge = await postAction(request, baseURL!, ref, { name: 'y'.repeat(400_000) })
+  expect(huge.body).not.toContain('"ok":true')
+  expect(huge.status).toBeLessThan(600)
+  // Garbage instead of React's encoding.
+  const garbage = await request.post(ref.page, {
+    headers: { 'Next-Action': ref.id, Origin: baseURL!, 'Content-Type': 'text/plain' },
+    data: '{{{{not json',
+    maxRedirects: 0,
+  })
+  expect(await garbage.text()).not.toContain('"ok":true')
+  // A cross-site origin is refused by Next's CSRF check for server actions.
+  const cross = await request.post(ref.page, {
+    headers: { 'Next-Action': ref.id, Origin: 'http://evil.example', Accept: 'text/x-component' },
+    multipart: { _1_name: 'Cross-site team', '0': '["$K1"]' },
+    maxRedirects: 0,
+  })
+  expect(await cross.text()).not.toContain('"ok":true')
+  const teams = await (await request.get('/admin/teams')).text()
+  expect(teams).not.toContain('x'.repeat(100))
+  expect(teams).not.toContain('Cross-site team')
+  await request.dispose()
+})

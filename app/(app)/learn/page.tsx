@@ -1,4 +1,7 @@
-import { getTranslations } from 'next-intl/server'
+import Link from 'next/link'
+import { getLocale, getTranslations } from 'next-intl/server'
+import { listLabSummaries } from '@/lib/labs/view'
+import { isLocale } from '@/lib/i18n/locale'
 import { requirePage } from '@/lib/auth/session'
 import { listTeams } from '@/lib/org/queries'
 
@@ -6,7 +9,13 @@ export const metadata = { title: 'My learning' }
 
 export default async function LearnerHome() {
   const viewer = await requirePage('/learn')
-  const [t, teams] = await Promise.all([getTranslations('home.learner'), listTeams(viewer.organizationId)])
+  const locale = await getLocale()
+  const [t, tl, teams, labs] = await Promise.all([
+    getTranslations('home.learner'),
+    getTranslations('labs'),
+    listTeams(viewer.organizationId),
+    listLabSummaries(isLocale(locale) ? locale : 'en'),
+  ])
   const mine = teams.filter((team) => team.members.some((m) => m.userId === viewer.id))
   return (
     <>
@@ -16,7 +25,16 @@ export default async function LearnerHome() {
         <div className="stack">
           <section className="card" aria-labelledby="labs-h">
             <h2 id="labs-h">{t('labsTitle')}</h2>
-            <p className="empty">{t('labsEmpty')}</p>
+            {labs.length === 0 ? <p className="empty">{t('labsEmpty')}</p> : null}
+            <ul className="stack" style={{ listStyle: 'none', padding: 0 }}>
+              {labs.slice(0, 5).map((lab) => (
+                <li key={lab.id}>
+                  <Link href={`/labs/${lab.id}`}>{lab.title}</Link>{' '}
+                  <span className="badge muted">{tl('level', { level: lab.level })}</span>
+                </li>
+              ))}
+            </ul>
+            <Link href="/labs">{t('openLabs')}</Link>
           </section>
           <section className="card" aria-labelledby="cur-h">
             <h2 id="cur-h">{t('curriculaTitle')}</h2>

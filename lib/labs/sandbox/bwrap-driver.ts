@@ -519,7 +519,7 @@ export class BwrapDriver implements SandboxDriver {
       if (x.exitCode !== 0) throw new Error(`copying files/ failed: ${x.stderr.trim().slice(0, 500)}`)
     }
     const setupPath = path.join(spec.labDir, 'setup.sh')
-    if (existsSync(setupPath)) {
+    if (spec.runSetup !== false && existsSync(setupPath)) {
       const script = await readFile(setupPath, 'utf8')
       const res = await this.execInside(session, { script, role: 'root', timeoutMs: 60_000, env: spec.env })
       if (res.exitCode !== 0)

@@ -32,6 +32,11 @@ export type SandboxSpec = {
   network: NetworkMode
   /** Hard wall-clock limit; the driver stops the sandbox when it is reached. */
   timeLimitSec: number
+  /**
+   * Run the package's setup.sh inside start() (default true). The lab runtime turns this off and runs
+   * setup itself through exec(), because it needs setup's per-session variables back (protocol.ts).
+   */
+  runSetup?: boolean
   /** Extra environment for setup/check scripts only (never for the learner shell). */
   env?: Record<string, string>
 }

@@ -1,0 +1,112 @@
+/**
+ * Runs a lab package in a sandbox: provision (start + setup.sh with per-session variables), run a
+ * check, run the reference solution. Shared by the app's session manager and `labs:check`, so what
+ * CI verifies is exactly what learners get. No database, no `server-only`.
+ */
+import { readFile } from 'node:fs/promises'
+import type { LoadedLab } from '../package/load'
+import type { Language } from '../package/manifest'
+import {
+  buildScriptStdin,
+  parseCheckResult,
+  parseSetupVariables,
+  SCRIPT_COMMAND,
+  SETUP_COMMAND,
+  type CheckOutcome,
+  type ScriptContext,
+} from '../package/protocol'
+import type { SandboxDriver, SandboxSpec } from '../sandbox/types'
+
+export const LEARNER = { uid: 1000, gid: 1000, home: '/home/learner' } as const
+
+export type ProvisionOptions = { lang: Language; seed: number; timeLimitSec?: number }
+export type Provisioned = { variables: Record<string, string>; setupMs: number; startMs: number }
+
+export class LabSetupError extends Error {}
+
+export function specFor(lab: LoadedLab, sandboxId: string, timeLimitSec?: number): SandboxSpec {
+  const m = lab.manifest
+  return {
+    sessionId: sandboxId,
+    labDir: lab.dir,
+    limits: m.limits,
+    network: m.network.mode,
+    timeLimitSec: timeLimitSec ?? m.timeLimitMinutes * 60,
+    runSetup: false,
+  }
+}
+
+export function scriptContext(lab: LoadedLab, opts: { lang: Language; seed: number }): ScriptContext {
+  return {
+    labId: lab.manifest.id,
+    learnerUid: LEARNER.uid,
+    learnerGid: LEARNER.gid,
+    learnerHome: LEARNER.home,
+    network: lab.manifest.network.mode,
+    lang: opts.lang,
+    seed: opts.seed,
+  }
+}
+
+/** Starts a sandbox for `lab` and runs setup.sh; returns the per-session variables. Stops the sandbox on failure. */
+export async function provisionSandbox(driver: SandboxDriver, lab: LoadedLab, sandboxId: string, opts: ProvisionOptions): Promise<Provisioned> {
+  const t0 = performance.now()
+  await driver.start(specFor(lab, sandboxId, opts.timeLimitSec))
+  const t1 = performance.now()
+  try {
+    const script = await readFile(lab.scripts.setup, 'utf8')
+    const res = await driver.exec(sandboxId, SETUP_COMMAND, {
+      asRoot: true,
+      stdin: buildScriptStdin(script, scriptContext(lab, opts)),
+      timeoutMs: 60_000,
+      maxOutputBytes: 64 * 1024,
+    })
+    if (res.exitCode !== 0 || res.timedOut)
+      throw new LabSetupError(`setup.sh failed (exit ${res.exitCode}${res.timedOut ? ', timed out' : ''}): ${res.stderr.trim().slice(-500)}`)
+    const declared = (lab.manifest.variables ?? []).map((v) => v.name)
+    const parsed = parseSetupVariables(res.stdout, declared)
+    if (!parsed.ok) throw new LabSetupError(`setup.sh variables: ${parsed.errors.join('; ')}`)
+    return { variables: parsed.variables, startMs: t1 - t0, setupMs: performance.now() - t1 }
+  } catch (err) {
+    await driver.stop(sandboxId).catch(() => {})
+    throw err
+  }
+}
+
+/** Runs one check script as sandbox root inside the sandbox. */
+export async function runCheck(
+  driver: SandboxDriver,
+  lab: LoadedLab,
+  sandboxId: string,
+  taskId: string,
+  variables: Record<string, string>,
+  opts: { lang: Language; seed: number },
+): Promise<CheckOutcome> {
+  const file = lab.scripts.checks[taskId]
+  if (!file) return { status: 'error', message: `no check script for ${taskId}` }
+  const script = await readFile(file, 'utf8')
+  const res = await driver.exec(sandboxId, SCRIPT_COMMAND, {
+    asRoot: true,
+    stdin: buildScriptStdin(script, scriptContext(lab, opts), variables),
+    timeoutMs: 20_000,
+    maxOutputBytes: 16 * 1024,
+  })
+  return parseCheckResult(res)
+}
+
+/** Runs the reference solution (labs:check and tests only). */
+export async function runSolve(
+  driver: SandboxDriver,
+  lab: LoadedLab,
+  sandboxId: string,
+  variables: Record<string, string>,
+  opts: { lang: Language; seed: number },
+) {
+  const script = await readFile(lab.scripts.solve, 'utf8')
+  return driver.exec(sandboxId, SCRIPT_COMMAND, {
+    asRoot: true,
+    stdin: buildScriptStdin(script, scriptContext(lab, opts), variables),
+    timeoutMs: 60_000,
+    maxOutputBytes: 64 * 1024,
+  })
+}
