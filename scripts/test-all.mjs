@@ -40,6 +40,17 @@ check('schemas in sync', 'node', ['scripts/db-schemas.mjs', '--check'])
 if (existsSync('scripts/import-frameworks.ts')) check('framework content matches importer', 'npx', ['tsx', 'scripts/import-frameworks.ts', '--check'])
 
 {
+  // Every lab package: valid, and in a real sandbox setup → checks fail → solve → checks pass.
+  const r = spawnSync('npx', ['tsx', 'scripts/labs-check.ts', '--json'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 20 * 60_000 })
+  let j = null
+  try {
+    j = JSON.parse(r.stdout)
+  } catch {}
+  console.log(`\n━━ labs:check\n${(j?.outcomes ?? []).map((o) => `  ${o.ok ? '✓' : '✗'} ${o.name}${o.detail && !o.ok ? ` — ${o.detail}` : ''}`).join('\n')}`)
+  results.push({ name: 'labs:check (sandbox)', passed: j?.passed ?? 0, failed: j ? j.failed : 1, skipped: 0, seconds: '-' })
+}
+
+{
   const r = run('unit + integration (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json'], {
     timeoutMs: 30 * 60_000,
   })
