@@ -1,6 +1,9 @@
+import path from 'node:path'
 import { defineConfig } from '@playwright/test'
 
 const PORT = Number(process.env.E2E_PORT ?? 3210)
+/** The server's data directory: tests open its SQLite file to check what the browser must never see. */
+export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? path.resolve('test-results/e2e-data')
 export const BASE_URL = `http://localhost:${PORT}`
 
 /**
@@ -40,6 +43,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { E2E_PORT: String(PORT) },
+    env: { E2E_PORT: String(PORT), E2E_DATA_DIR },
   },
 })

@@ -1,11 +1,16 @@
 // Starts the production server for the e2e suite on a fresh data directory with the demo seed.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startIdp } from './oidc-idp.mjs'
 
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'kenshu-e2e-'))
+// A fixed data dir (set by playwright.config.ts, inside test-results/) starts empty every run.
+if (process.env.E2E_DATA_DIR && path.resolve(dataDir).includes(`${path.sep}test-results${path.sep}`)) {
+  rmSync(dataDir, { recursive: true, force: true })
+  mkdirSync(dataDir, { recursive: true })
+}
 const env = {
   ...process.env,
   NODE_ENV: 'production',

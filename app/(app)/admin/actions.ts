@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache'
 import { headers } from 'next/headers'
 import { runAction } from '@/lib/http/run-action'
 import type { ActionResult } from '@/lib/http/action-result'
-import { DomainError } from '@/lib/errors'
+import { isDomainError } from '@/lib/errors'
 import {
   CreateUserSchema,
   InvitationSchema,
@@ -27,7 +27,7 @@ import {
 // scopes every read and write to the viewer's organisation. The organisation never comes from the form.
 
 function domainFailure(err: unknown, messages: Partial<Record<string, string>> = {}): ActionResult {
-  if (err instanceof DomainError) {
+  if (isDomainError(err)) {
     const message = messages[err.message] ?? undefined
     return { ok: false, code: err.code === 'FORBIDDEN' ? 'FORBIDDEN' : err.code, ...(message ? { message } : {}) }
   }

@@ -2,7 +2,7 @@
 import { runPublicAction } from '@/lib/http/run-action'
 import { AcceptInvitationSchema } from '@/lib/org/validation'
 import { acceptInvitation } from '@/lib/org/queries'
-import { DomainError } from '@/lib/errors'
+import { isDomainError } from '@/lib/errors'
 
 /** Authorised by the one-time token alone (ACTION_RULES marks it public). */
 export async function acceptInvitationAction(formData: FormData) {
@@ -10,7 +10,7 @@ export async function acceptInvitationAction(formData: FormData) {
     try {
       await acceptInvitation(input.token, input.name, input.password)
     } catch (err) {
-      if (err instanceof DomainError) return { ok: false, code: err.code === 'CONFLICT' ? 'CONFLICT' : 'NOT_FOUND' }
+      if (isDomainError(err)) return { ok: false, code: err.code === 'CONFLICT' ? 'CONFLICT' : 'NOT_FOUND' }
       throw err
     }
     return { ok: true }

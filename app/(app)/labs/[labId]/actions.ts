@@ -4,7 +4,7 @@ import { getLocale } from 'next-intl/server'
 import { z } from 'zod'
 import { runAction } from '@/lib/http/run-action'
 import type { ActionResult } from '@/lib/http/action-result'
-import { DomainError } from '@/lib/errors'
+import { isDomainError } from '@/lib/errors'
 import { labSessions } from '@/lib/labs/sessions/manager'
 import { isLocale } from '@/lib/i18n/locale'
 
@@ -23,7 +23,7 @@ async function lang() {
 }
 
 function failure(err: unknown): ActionResult {
-  if (err instanceof DomainError) {
+  if (isDomainError(err)) {
     const [code] = err.message.split(':')
     return { ok: false, code: err.code === 'FORBIDDEN' ? 'FORBIDDEN' : err.code, message: code && /^[A-Z_]+$/.test(code) ? `labs.errors.${code}` : undefined }
   }

@@ -1,6 +1,6 @@
 import { requireApi } from '@/lib/auth/session'
 import { labSessions } from '@/lib/labs/sessions/manager'
-import { DomainError } from '@/lib/errors'
+import { isDomainError } from '@/lib/errors'
 
 export const dynamic = 'force-dynamic'
 
@@ -14,7 +14,7 @@ export async function GET(_req: Request, ctx: { params: Promise<{ sessionId: str
     const p = await labSessions().status(viewer.id, sessionId)
     return Response.json(p, { headers: { 'Cache-Control': 'no-store' } })
   } catch (err) {
-    if (err instanceof DomainError && err.code === 'NOT_FOUND') return Response.json({ error: 'not_found' }, { status: 404 })
+    if (isDomainError(err) && err.code === 'NOT_FOUND') return Response.json({ error: 'not_found' }, { status: 404 })
     throw err
   }
 }
