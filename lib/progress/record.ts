@@ -18,8 +18,13 @@ export async function recordEvidence(e: EvidenceInput, tx?: Tx): Promise<number>
       select: { id: true },
     })
     if (existing) continue
-    await db.evidence.create({ data: row })
-    written++
+    try {
+      await db.evidence.create({ data: row })
+      written++
+    } catch (err) {
+      // Inside a transaction the caller decides (it rolls back); outside, a concurrent writer won.
+      if (tx || (err as { code?: unknown }).code !== 'P2002') throw err
+    }
   }
   return written
 }

@@ -8,7 +8,14 @@ import { BwrapDriver } from '../sandbox/bwrap-driver'
 import { checkAvailability } from '../sandbox/availability'
 import type { SandboxDriver, TerminalSize, TerminalStream } from '../sandbox/types'
 import type { Language } from '../package/manifest'
-import { gradeAnswer, gradeChoice, scoreReport, earnedPoints, computeLabScore, type TaskProgress } from '../package/grading'
+import {
+  gradeAnswer,
+  gradeChoice,
+  scoreReport,
+  earnedPoints,
+  computeLabScore,
+  type TaskProgress,
+} from '../package/grading'
 import { recordEvidence } from '../../progress/record'
 import { labCompletionKind } from '../../progress/evidence'
 
@@ -43,6 +50,11 @@ const defaults = (): ManagerOptions => ({
   ticketTtlMs: 60_000,
 })
 
+/** Prisma's unique-constraint error (P2002), recognised by shape (the client exists in two bundles). */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002'
+}
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 const newSandboxId = () => `s${randomBytes(9).toString('hex')}`
 
@@ -68,7 +80,9 @@ export class LabSessionManager {
   /** Called once at server start: reap sandboxes of a crashed server, mark their sessions interrupted. */
   boot(): Promise<void> {
     this.booted ??= (async () => {
-      await this.driver.stopAll().catch((err: unknown) => console.error('labs: reaping leftovers failed', err))
+      await this.driver
+        .stopAll()
+        .catch((err: unknown) => console.error('labs: reaping leftovers failed', err))
       const { count } = await getDb().labSession.updateMany({
         where: { state: { in: [...LIVE_STATES] } },
         data: { state: 'interrupted', endReason: 'server restart', sandboxId: null, endedAt: new Date() },
@@ -85,7 +99,10 @@ export class LabSessionManager {
     if (!id || this.deliberate.delete(sandboxId)) return
     this.progress.delete(id)
     void getDb()
-      .labSession.updateMany({ where: { id, sandboxId }, data: { state: 'interrupted', endReason: reason, endedAt: new Date(), sandboxId: null } })
+      .labSession.updateMany({
+        where: { id, sandboxId },
+        data: { state: 'interrupted', endReason: reason, endedAt: new Date(), sandboxId: null },
+      })
       .catch((err: unknown) => console.error('labs: could not record stop', err))
   }
 
@@ -97,7 +114,8 @@ export class LabSessionManager {
     const entry = await getLab(labId)
     if (!entry) throw new DomainError('NOT_FOUND', 'No such lab')
     const availability = await checkAvailability()
-    if (!availability.available) throw new DomainError('CONFLICT', `SANDBOX_UNAVAILABLE: ${availability.reason}`)
+    if (!availability.available)
+      throw new DomainError('CONFLICT', `SANDBOX_UNAVAILABLE: ${availability.reason}`)
     const db = getDb()
     const live = await db.labSession.findFirst({
       where: { userId: user.id, labId, state: { in: [...LIVE_STATES] } },
@@ -134,8 +152,12 @@ export class LabSessionManager {
     if ((LIVE_STATES as readonly string[]).includes(s.state)) return
     if (s.state === 'stopped') throw new DomainError('CONFLICT', 'SESSION_ENDED')
     const availability = await checkAvailability()
-    if (!availability.available) throw new DomainError('CONFLICT', `SANDBOX_UNAVAILABLE: ${availability.reason}`)
-    await getDb().labSession.update({ where: { id: s.id }, data: { state: 'queued', endReason: null, endedAt: null } })
+    if (!availability.available)
+      throw new DomainError('CONFLICT', `SANDBOX_UNAVAILABLE: ${availability.reason}`)
+    await getDb().labSession.update({
+      where: { id: s.id },
+      data: { state: 'queued', endReason: null, endedAt: null },
+    })
     this.enqueue(s.id, lang)
   }
 
@@ -143,7 +165,10 @@ export class LabSessionManager {
   async reset(userId: string, labSessionId: string, lang: Language): Promise<void> {
     const s = await this.owned(userId, labSessionId)
     await this.stopSandbox(s.id, s.sandboxId)
-    await getDb().labSession.update({ where: { id: s.id }, data: { state: 'interrupted', sandboxId: null, endReason: 'reset' } })
+    await getDb().labSession.update({
+      where: { id: s.id },
+      data: { state: 'interrupted', sandboxId: null, endReason: 'reset' },
+    })
     await this.resume(userId, labSessionId, lang)
   }
 
@@ -153,7 +178,12 @@ export class LabSessionManager {
     await this.stopSandbox(s.id, s.sandboxId)
     await getDb().labSession.update({
       where: { id: s.id },
-      data: { state: s.state === 'completed' ? 'completed' : 'stopped', sandboxId: null, endedAt: new Date(), endReason: 'stopped by learner' },
+      data: {
+        state: s.state === 'completed' ? 'completed' : 'stopped',
+        sandboxId: null,
+        endedAt: new Date(),
+        endReason: 'stopped by learner',
+      },
     })
   }
 
@@ -176,7 +206,9 @@ export class LabSessionManager {
   }
 
   private refreshPositions() {
-    this.queue.forEach((id, i) => this.progress.set(id, { state: 'queued', position: i + 1, queueLength: this.queue.length }))
+    this.queue.forEach((id, i) =>
+      this.progress.set(id, { state: 'queued', position: i + 1, queueLength: this.queue.length }),
+    )
   }
 
   private pump() {
@@ -207,13 +239,24 @@ export class LabSessionManager {
       } else {
         sandboxId = newSandboxId()
         this.bySandbox.set(sandboxId, labSessionId)
-        variables = (await provisionSandbox(this.driver, entry.lab, sandboxId, { lang: this.langOf.get(s.id) ?? 'en', seed: s.seed })).variables
+        variables = (
+          await provisionSandbox(this.driver, entry.lab, sandboxId, {
+            lang: this.langOf.get(s.id) ?? 'en',
+            seed: s.seed,
+          })
+        ).variables
       }
       this.bySandbox.set(sandboxId, labSessionId)
       // The session may have been stopped while its sandbox was starting.
       const updated = await db.labSession.updateMany({
         where: { id: s.id, state: 'starting' },
-        data: { state: 'ready', sandboxId, variables: JSON.stringify(variables), readyAt: new Date(), lastActivityAt: new Date() },
+        data: {
+          state: 'ready',
+          sandboxId,
+          variables: JSON.stringify(variables),
+          readyAt: new Date(),
+          lastActivityAt: new Date(),
+        },
       })
       if (updated.count !== 1) {
         this.deliberate.add(sandboxId)
@@ -225,9 +268,17 @@ export class LabSessionManager {
     } catch (err) {
       const message = (err as Error).message.slice(0, 300)
       console.error(`labs: session ${labSessionId} failed to start: ${message}`)
-      this.progress.set(labSessionId, { state: 'failed', position: 0, queueLength: this.queue.length, error: 'START_FAILED' })
+      this.progress.set(labSessionId, {
+        state: 'failed',
+        position: 0,
+        queueLength: this.queue.length,
+        error: 'START_FAILED',
+      })
       await db.labSession
-        .update({ where: { id: labSessionId }, data: { state: 'failed', endReason: message, endedAt: new Date() } })
+        .update({
+          where: { id: labSessionId },
+          data: { state: 'failed', endReason: message, endedAt: new Date() },
+        })
         .catch(() => {})
     }
   }
@@ -253,7 +304,11 @@ export class LabSessionManager {
         const sandboxId = newSandboxId()
         const seed = randomInt(1, 2 ** 31 - 1)
         // Pool sandboxes get no time limit until claimed would be ideal; a generous one bounds leaks.
-        const { variables } = await provisionSandbox(this.driver, entry.lab, sandboxId, { lang: 'en', seed, timeLimitSec: entry.lab.manifest.timeLimitMinutes * 60 + 3600 })
+        const { variables } = await provisionSandbox(this.driver, entry.lab, sandboxId, {
+          lang: 'en',
+          seed,
+          timeLimitSec: entry.lab.manifest.timeLimitMinutes * 60 + 3600,
+        })
         list.push({ sandboxId, variables, seed, version: entry.version })
       }
     } catch (err) {
@@ -268,7 +323,12 @@ export class LabSessionManager {
     const mem = this.progress.get(labSessionId)
     const s = await this.owned(userId, labSessionId)
     if (mem && (LIVE_STATES as readonly string[]).includes(s.state)) return mem
-    return { state: s.state as SessionState, position: 0, queueLength: this.queue.length, ...(s.state === 'failed' ? { error: 'START_FAILED' } : {}) }
+    return {
+      state: s.state as SessionState,
+      position: 0,
+      queueLength: this.queue.length,
+      ...(s.state === 'failed' ? { error: 'START_FAILED' } : {}),
+    }
   }
 
   // ── terminal ────────────────────────────────────────────────────────────────────────────────────
@@ -282,13 +342,21 @@ export class LabSessionManager {
     const db = getDb()
     await db.terminalTicket.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 3600_000) } } })
     await db.terminalTicket.create({
-      data: { id: sha256(ticket), userId, labSessionId, expiresAt: new Date(Date.now() + this.options.ticketTtlMs) },
+      data: {
+        id: sha256(ticket),
+        userId,
+        labSessionId,
+        expiresAt: new Date(Date.now() + this.options.ticketTtlMs),
+      },
     })
     return ticket
   }
 
   /** Consumes a ticket: valid, unexpired, unused and issued to this user. Atomic (a reuse fails). */
-  async redeemTicket(ticket: string, userId: string): Promise<{ labSessionId: string; sandboxId: string } | null> {
+  async redeemTicket(
+    ticket: string,
+    userId: string,
+  ): Promise<{ labSessionId: string; sandboxId: string } | null> {
     if (!/^[A-Za-z0-9_-]{20,64}$/.test(ticket)) return null
     const db = getDb()
     const id = sha256(ticket)
@@ -298,7 +366,10 @@ export class LabSessionManager {
     })
     if (claimed.count !== 1) return null
     const t = await db.terminalTicket.findUniqueOrThrow({ where: { id } })
-    const s = await db.labSession.findUnique({ where: { id: t.labSessionId }, select: { sandboxId: true, userId: true, state: true } })
+    const s = await db.labSession.findUnique({
+      where: { id: t.labSessionId },
+      select: { sandboxId: true, userId: true, state: true },
+    })
     if (!s?.sandboxId || s.userId !== userId) return null
     return { labSessionId: t.labSessionId, sandboxId: s.sandboxId }
   }
@@ -326,8 +397,12 @@ export class LabSessionManager {
     const task = entry?.lab.manifest.tasks.find((t) => t.id === taskId)
     if (!entry || !task) throw new DomainError('NOT_FOUND', 'No such task')
     const variables = s.variables ? (JSON.parse(s.variables) as Record<string, string>) : {}
-    const previousIncorrect = await getDb().labTaskAttempt.count({ where: { labSessionId, taskId, passed: false, kind: { in: ['answer', 'choice'] } } })
-    const alreadyPassed = !!(await getDb().labTaskResult.findUnique({ where: { labSessionId_taskId: { labSessionId, taskId } } }))
+    const previousIncorrect = await getDb().labTaskAttempt.count({
+      where: { labSessionId, taskId, passed: false, kind: { in: ['answer', 'choice'] } },
+    })
+    const alreadyPassed = !!(await getDb().labTaskResult.findUnique({
+      where: { labSessionId_taskId: { labSessionId, taskId } },
+    }))
     return { s, entry, task, variables, previousIncorrect, alreadyPassed }
   }
 
@@ -337,9 +412,18 @@ export class LabSessionManager {
     if (g.task.kind !== 'check') throw new DomainError('INVALID', 'Not a check task')
     if (!g.s.sandboxId || g.s.state !== 'ready') throw new DomainError('CONFLICT', 'NOT_READY')
     this.driver.touch?.(g.s.sandboxId)
-    const outcome = await runCheck(this.driver, g.entry.lab, g.s.sandboxId, taskId, g.variables, { lang, seed: g.s.seed })
+    const outcome = await runCheck(this.driver, g.entry.lab, g.s.sandboxId, taskId, g.variables, {
+      lang,
+      seed: g.s.seed,
+    })
     const passed = outcome.status === 'pass'
-    await this.recordAttempt(g, { kind: 'check', input: null, passed, points: passed ? g.task.points : 0, message: outcome.message })
+    await this.recordAttempt(g, {
+      kind: 'check',
+      input: null,
+      passed,
+      points: passed ? g.task.points : 0,
+      message: outcome.message,
+    })
     return { passed, status: outcome.status, message: outcome.message }
   }
 
@@ -350,7 +434,13 @@ export class LabSessionManager {
     const grade = gradeAnswer(g.task, input, g.variables, { previousIncorrect: g.previousIncorrect })
     if (grade.status === 'rejected' || grade.status === 'error') return grade
     const passed = grade.status === 'correct'
-    await this.recordAttempt(g, { kind: 'answer', input: input.slice(0, 256), passed, points: passed ? g.task.points : 0, message: null })
+    await this.recordAttempt(g, {
+      kind: 'answer',
+      input: input.slice(0, 256),
+      passed,
+      points: passed ? g.task.points : 0,
+      message: null,
+    })
     return grade
   }
 
@@ -414,31 +504,53 @@ export class LabSessionManager {
     a: { kind: string; input: string | null; passed: boolean; points: number; message: string | null },
   ) {
     const db = getDb()
-    const { s, task, entry } = g
-    await db.$transaction(async (tx) => {
-      await tx.labTaskAttempt.create({
-        data: { labSessionId: s.id, taskId: task.id, userId: s.userId, kind: a.kind, input: a.input, passed: a.passed, points: a.points, message: a.message },
-      })
-      if (!a.passed) return
-      const exists = await tx.labTaskResult.findUnique({ where: { labSessionId_taskId: { labSessionId: s.id, taskId: task.id } } })
-      if (exists) return
-      await tx.labTaskResult.create({ data: { labSessionId: s.id, taskId: task.id, userId: s.userId, points: a.points } })
-      const statements = task.statements.length ? task.statements : entry.lab.manifest.framework.statements
-      await recordEvidence(
-        {
-          userId: s.userId,
-          organizationId: s.organizationId,
-          frameworkId: entry.lab.manifest.framework.id,
-          statementIds: statements,
-          kind: 'lab-task',
-          score: task.points ? a.points / task.points : 1,
-          sourceType: 'lab-task',
-          sourceId: `${s.id}:${task.id}`,
-        },
-        tx,
-      )
+    const { s, task } = g
+    await db.labTaskAttempt.create({
+      data: {
+        labSessionId: s.id,
+        taskId: task.id,
+        userId: s.userId,
+        kind: a.kind,
+        input: a.input,
+        passed: a.passed,
+        points: a.points,
+        message: a.message,
+      },
     })
+    if (a.passed) await this.recordPass(g, a.points)
     await this.rescore(s.id)
+  }
+
+  /**
+   * The first pass of a task and its evidence, atomically. Two concurrent passes race on the
+   * LabTaskResult primary key: the loser's transaction rolls back (evidence included) and it is
+   * simply "already passed", so a pass is counted exactly once on SQLite and PostgreSQL alike.
+   */
+  private async recordPass(g: Awaited<ReturnType<LabSessionManager['gradable']>>, points: number) {
+    const { s, task, entry } = g
+    try {
+      await getDb().$transaction(async (tx) => {
+        await tx.labTaskResult.create({
+          data: { labSessionId: s.id, taskId: task.id, userId: s.userId, points },
+        })
+        const statements = task.statements.length ? task.statements : entry.lab.manifest.framework.statements
+        await recordEvidence(
+          {
+            userId: s.userId,
+            organizationId: s.organizationId,
+            frameworkId: entry.lab.manifest.framework.id,
+            statementIds: statements,
+            kind: 'lab-task',
+            score: task.points ? points / task.points : 1,
+            sourceType: 'lab-task',
+            sourceId: `${s.id}:${task.id}`,
+          },
+          tx,
+        )
+      })
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err
+    }
   }
 
   /** Recomputes the session score from stored attempts and hints; records completion once. */
@@ -465,7 +577,12 @@ export class LabSessionManager {
     const completing = score.allPassed && !s.completedAt
     await db.labSession.update({
       where: { id: s.id },
-      data: { score: score.score, maxScore: score.maxScore, hintPenalty: penalty, ...(completing ? { completedAt: new Date(), state: s.state === 'ready' ? 'ready' : s.state } : {}) },
+      data: {
+        score: score.score,
+        maxScore: score.maxScore,
+        hintPenalty: penalty,
+        ...(completing ? { completedAt: new Date(), state: s.state === 'ready' ? 'ready' : s.state } : {}),
+      },
     })
     if (completing) {
       const kind = labCompletionKind(entry.lab.manifest.level, score.passedWithoutHints)
