@@ -4,8 +4,8 @@ import { PrismaClient as SqliteClient } from './generated/sqlite/client'
 import { PrismaClient as PgClient } from './generated/postgres/client'
 import { dbKindOf, type DbKind } from './kind'
 import { dataDir } from '../paths'
-import type * as PgAdapter from '@prisma/adapter-pg'
-import type * as SqliteAdapter from '@prisma/adapter-better-sqlite3'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3'
 
 /**
  * The one Prisma client of the process. SQLite (better-sqlite3 driver adapter) by default; PostgreSQL
@@ -26,14 +26,9 @@ function create(): { db: Db; kind: DbKind } {
   const url = process.env.DATABASE_URL
   const kind = dbKindOf(url)
   if (kind === 'postgres') {
-    // Loaded lazily so an SQLite deployment never needs pg's pool, and vice versa.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { PrismaPg } = require('@prisma/adapter-pg') as typeof PgAdapter
     const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.KENSHU_PG_POOL ?? 10) })
     return { db: new PgClient({ adapter }) as unknown as Db, kind }
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { PrismaBetterSQLite3 } = require('@prisma/adapter-better-sqlite3') as typeof SqliteAdapter
   const adapter = new PrismaBetterSQLite3({ url: `file:${sqliteFile()}`, timeout: 10_000 })
   return { db: new SqliteClient({ adapter }), kind }
 }

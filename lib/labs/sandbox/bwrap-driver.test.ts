@@ -554,7 +554,7 @@ describe.runIf(RUN)('bwrap sandbox driver (real sandboxes)', () => {
     expect(before.pids.filter(alive)).toEqual([])
     expect((await leftovers(s)).pids).toEqual([])
     const fresh = new BwrapDriver()
-    await fresh.stopAll()
+    await fresh.stopAll({ reapLeftovers: true })
     expect(await leftovers(s)).toEqual({ pids: [], cgroup: false })
   })
 
@@ -572,7 +572,7 @@ describe.runIf(RUN)('bwrap sandbox driver (real sandboxes)', () => {
     const { run } = await import('./proc')
     await run('ip', ['netns', 'add', `kenshu-ghost-${tag}`])
     const fresh = new BwrapDriver()
-    await fresh.stopAll()
+    await fresh.stopAll({ reapLeftovers: true })
     await new Promise((r) => setTimeout(r, 100))
     expect(orphan.exitCode !== null || orphan.signalCode !== null).toBe(true)
     expect(await ghost.exists()).toBe(false)

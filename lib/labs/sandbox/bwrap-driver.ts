@@ -435,6 +435,10 @@ export class BwrapDriver implements SandboxDriver {
     exited.catch(() => {})
     const info = readJson(r(5))
     const ready = readLine(r(1), 'kenshu-ready')
+    // Either may reject after an earlier step already failed the start: never leave a rejection
+    // unhandled (it would take the whole server down).
+    info.catch(() => {})
+    ready.catch(() => {})
     const timeout = sleep(15_000).then(() => {
       throw new Error(`sandbox start timed out: ${stderr.toString().trim()}`)
     })
@@ -895,8 +899,11 @@ export class BwrapDriver implements SandboxDriver {
   }
 
   /** Stop every session of this driver and reap `kenshu-*` cgroups and netns left by a crashed server. */
-  async stopAll(): Promise<void> {
+  async stopAll(options: { reapLeftovers?: boolean } = {}): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => this.teardown(s, 'shutdown')))
+    // Reaping takes every kenshu-* cgroup and netns on the host, including live ones of another
+    // driver (another process, a labs:check run): only the server does it, once, at boot.
+    if (!options.reapLeftovers) return
     const layout = this.layout ?? detectCgroups()
     await reapLeftoverCgroups(layout)
     await reapLeftoverNetns()

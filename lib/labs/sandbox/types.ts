@@ -106,6 +106,9 @@ export interface SandboxDriver {
   touch?(sessionId: string): void
   /** Kill every process, remove cgroups and network namespaces. Idempotent. */
   stop(sessionId: string): Promise<void>
-  /** Stop everything this driver started (server shutdown) and reap leftovers of a previous crash. */
-  stopAll(): Promise<void>
+  /**
+   * Stop everything this driver started (server shutdown). With `reapLeftovers` (server boot only) also
+   * remove every sandbox left on the host by a crashed previous server.
+   */
+  stopAll(options?: { reapLeftovers?: boolean }): Promise<void>
 }

@@ -40,6 +40,8 @@ export type ManagerOptions = {
   maxSessions: number
   maxPerUser: number
   ticketTtlMs: number
+  /** Reap every sandbox left on the host at boot (the server: yes; tools and tests sharing the host: no). */
+  reapOnBoot: boolean
 }
 
 const defaults = (): ManagerOptions => ({
@@ -48,6 +50,7 @@ const defaults = (): ManagerOptions => ({
   maxSessions: Number(process.env.KENSHU_MAX_SESSIONS ?? 250),
   maxPerUser: Number(process.env.KENSHU_MAX_SESSIONS_PER_USER ?? 2),
   ticketTtlMs: 60_000,
+  reapOnBoot: true,
 })
 
 /** Prisma's unique-constraint error (P2002), recognised by shape (the client exists in two bundles). */
@@ -80,9 +83,11 @@ export class LabSessionManager {
   /** Called once at server start: reap sandboxes of a crashed server, mark their sessions interrupted. */
   boot(): Promise<void> {
     this.booted ??= (async () => {
-      await this.driver
-        .stopAll()
-        .catch((err: unknown) => console.error('labs: reaping leftovers failed', err))
+      // At server start this driver has no sessions yet; what is there belongs to a crashed predecessor.
+      if (this.options.reapOnBoot)
+        await this.driver
+          .stopAll({ reapLeftovers: true })
+          .catch((err: unknown) => console.error('labs: reaping leftovers failed', err))
       const { count } = await getDb().labSession.updateMany({
         where: { state: { in: [...LIVE_STATES] } },
         data: { state: 'interrupted', endReason: 'server restart', sandboxId: null, endedAt: new Date() },
@@ -113,7 +118,7 @@ export class LabSessionManager {
     await this.boot()
     const entry = await getLab(labId)
     if (!entry) throw new DomainError('NOT_FOUND', 'No such lab')
-    const availability = await checkAvailability()
+    const availability = await this.availability()
     if (!availability.available)
       throw new DomainError('CONFLICT', `SANDBOX_UNAVAILABLE: ${availability.reason}`)
     const db = getDb()
@@ -151,7 +156,7 @@ export class LabSessionManager {
     const s = await this.owned(userId, labSessionId)
     if ((LIVE_STATES as readonly string[]).includes(s.state)) return
     if (s.state === 'stopped') throw new DomainError('CONFLICT', 'SESSION_ENDED')
-    const availability = await checkAvailability()
+    const availability = await this.availability()
     if (!availability.available)
       throw new DomainError('CONFLICT', `SANDBOX_UNAVAILABLE: ${availability.reason}`)
     await getDb().labSession.update({
@@ -197,6 +202,19 @@ export class LabSessionManager {
   }
 
   private langOf = new Map<string, Language>()
+  private availabilityCache: { at: number; value: ReturnType<typeof checkAvailability> } | undefined
+
+  /** The sandbox probe spawns processes: cache it for a minute (a burst of starts asks 50 times). */
+  private availability() {
+    if (!this.availabilityCache || Date.now() - this.availabilityCache.at > 60_000)
+      this.availabilityCache = { at: Date.now(), value: checkAvailability() }
+    return this.availabilityCache.value
+  }
+
+  /** Ready sandboxes waiting in the warm pool of a lab. */
+  poolSize(labId: string): number {
+    return this.pool.get(labId)?.length ?? 0
+  }
 
   private enqueue(labSessionId: string, lang: Language) {
     this.langOf.set(labSessionId, lang)
