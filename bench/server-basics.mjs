@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Foundation benchmark: cold start to first page, page latency for signed-in pages, server RSS after
-// N requests. Uses the production build in the current directory (npm run build first).
+// Web tier benchmark: cold start to first page, page latency for signed-in pages, server RSS after
+// N requests, and page server time under 50 concurrent clients (BENCH_CONCURRENCY, BENCH_DURATION_MS). Uses the production build in the current directory (npm run build first).
 // Usage: node bench/server-basics.mjs [requests=400] [port=3400]
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -70,6 +70,64 @@ for (let i = 0; i < N; i++) {
   times[p].push(performance.now() - t)
 }
 const rssEnd = rss(server.pid)
+
+// Page server time under 50 concurrent clients (each a signed-in browser's worth of requests).
+async function signIn(email) {
+  const jar = new Map()
+  const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+  const keepC = (r) => {
+    for (const c of r.headers.getSetCookie()) {
+      const [pair] = c.split(';')
+      const i = pair.indexOf('=')
+      jar.set(pair.slice(0, i), pair.slice(i + 1))
+    }
+  }
+  let r = await fetch(`${base}/api/auth/csrf`)
+  keepC(r)
+  const { csrfToken: token } = await r.json()
+  r = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() },
+    body: new URLSearchParams({ csrfToken: token, email, password: 'kenshu-demo-2026', json: 'true' }),
+  })
+  keepC(r)
+  return header()
+}
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50)
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000)
+const learnerCookie = await signIn('learner@demo.kenshu.local')
+const hrCookie = await signIn('hr@demo.kenshu.local')
+const loadTargets = [
+  ['/labs', learnerCookie],
+  ['/labs/iot-botnet-telnet', learnerCookie],
+  ['/hr', hrCookie],
+]
+const load = {}
+for (const [p, cookie] of loadTargets) {
+  const lat = []
+  let failed = 0
+  const until = performance.now() + DURATION_MS
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now()
+        try {
+          const r = await fetch(base + p, { headers: { cookie } })
+          await r.text()
+          if (r.status !== 200) failed++
+        } catch {
+          failed++
+        }
+        lat.push(performance.now() - t)
+      }
+    }),
+  )
+  const secs = (performance.now() - t0) / 1000
+  load[p] = { concurrency: CONCURRENCY, requests: lat.length, failed, rps: Math.round(lat.length / secs), p50: +pct(lat, 50).toFixed(1), p95: +pct(lat, 95).toFixed(1), p99: +pct(lat, 99).toFixed(1) }
+}
+const rssAfterLoad = rss(server.pid)
 server.kill('SIGTERM')
 rmSync(dataDir, { recursive: true, force: true })
 
@@ -80,6 +138,8 @@ const result = {
   errors,
   rssAfterStartMiB: Math.round(rssStart),
   rssAfterRequestsMiB: Math.round(rssEnd),
+  rssAfterLoadMiB: Math.round(rssAfterLoad),
+  underLoad: load,
   pages: Object.fromEntries(pages.map((p) => [p, { p50: +pct(times[p], 50).toFixed(1), p95: +pct(times[p], 95).toFixed(1) }])),
 }
 console.log(JSON.stringify(result, null, 2))

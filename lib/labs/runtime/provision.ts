@@ -16,6 +16,7 @@ import {
   type ScriptContext,
 } from '../package/protocol'
 import type { SandboxDriver, SandboxSpec } from '../sandbox/types'
+import { labServicesFor, supportsLabServices } from './lab-network'
 
 export const LEARNER = { uid: 1000, gid: 1000, home: '/home/learner' } as const
 
@@ -66,6 +67,17 @@ export async function provisionSandbox(driver: SandboxDriver, lab: LoadedLab, sa
     const declared = (lab.manifest.variables ?? []).map((v) => v.name)
     const parsed = parseSetupVariables(res.stdout, declared)
     if (!parsed.ok) throw new LabSetupError(`setup.sh variables: ${parsed.errors.join('; ')}`)
+    // Second phase of a lab network: services whose address is a per-session variable can only be
+    // placed now that setup.sh has drawn it (lab-network.ts explains the choice).
+    if (lab.manifest.network.mode === 'lab') {
+      // Fail closed: a lab that declares services is not playable without them.
+      if (!supportsLabServices(driver)) throw new LabSetupError(`driver ${driver.name} cannot run lab network services`)
+      try {
+        await driver.addLabServices(sandboxId, labServicesFor(lab.manifest.network, parsed.variables))
+      } catch (err) {
+        throw new LabSetupError(`lab network: ${(err as Error).message}`)
+      }
+    }
     return { variables: parsed.variables, startMs: t1 - t0, setupMs: performance.now() - t1 }
   } catch (err) {
     await driver.stop(sandboxId).catch(() => {})

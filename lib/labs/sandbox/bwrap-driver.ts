@@ -9,6 +9,7 @@ import {
   createLabNetwork,
   reapLeftoverNetns,
   removeLabNetwork,
+  startLabServices,
   type LabNetwork,
   type LabServiceSpec,
 } from './netns'
@@ -548,6 +549,26 @@ export class BwrapDriver implements SandboxDriver {
       )
       t.unref()
       session.timers.push(t)
+    }
+  }
+
+  /**
+   * Start more lab services in a running `network: 'lab'` session (the lab runtime calls this after
+   * setup.sh, when services whose address is a per-session variable can be resolved). Each
+   * service's address is added to the -svc namespace and routed from the learner's; hostnames, if
+   * any, are appended to the sandbox's /etc/hosts. Resolves once every service with a port listens.
+   */
+  async addLabServices(sessionId: string, services: LabServiceSpec[]): Promise<void> {
+    const session = await this.assertReady(sessionId)
+    if (!session.network) throw new Error(`session ${sessionId} has no lab network`)
+    if (services.length === 0) return
+    const hosts = await startLabServices(session.network, services, {
+      identity: this.identity as RunnerIdentity,
+      cgroupProcs: session.cgroup.procsFiles(),
+    })
+    if (hosts) {
+      const r = await this.exec(sessionId, 'cat >> /etc/hosts', { asRoot: true, stdin: hosts, timeoutMs: 10_000 })
+      if (r.exitCode !== 0) throw new Error(`adding lab hostnames failed: ${r.stderr.trim().slice(0, 200)}`)
     }
   }
 

@@ -1,0 +1,3 @@
+#!/bin/bash
+echo "Welcome to app01. Waiting for the environment..."
+uptime

@@ -1,0 +1,2 @@
+#!/bin/bash
+! pgrep -x kworkerds >/dev/null

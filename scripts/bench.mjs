@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the production server, then runs every benchmark and writes
+// bench/results/<date>.json plus a printed table. Run as root on a quiet machine (sandboxes).
+//   --no-build   reuse the existing build     --quick   fewer iterations
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import os from 'node:os'
+
+const args = new Set(process.argv.slice(2))
+const quick = args.has('--quick')
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }
+const results = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, kernel: os.release() }, benchmarks: {} }
+
+function step(name, cmd, argv, { json = true, timeoutMs = 15 * 60_000, extraEnv = {} } = {}) {
+  console.error(`\n━━ ${name}`)
+  const t0 = Date.now()
+  const r = spawnSync(cmd, argv, { env: { ...env, ...extraEnv }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: timeoutMs, maxBuffer: 64 << 20 })
+  let out = null
+  if (json) {
+    const text = r.stdout ?? ''
+    const start = text.indexOf('{')
+    try {
+      out = JSON.parse(text.slice(start))
+    } catch {
+      out = { error: `no JSON output (exit ${r.status})`, tail: text.slice(-500) }
+    }
+  }
+  results.benchmarks[name] = { seconds: Math.round((Date.now() - t0) / 1000), exit: r.status, result: out }
+  return out
+}
+
+if (!args.has('--no-build') || !existsSync('dist/server.js')) {
+  const b = spawnSync('npm', ['run', 'build', '--silent'], { env, stdio: 'inherit' })
+  if (b.status !== 0) process.exit(b.status ?? 1)
+}
+step('web', 'node', ['bench/server-basics.mjs', quick ? '200' : '600'], { extraEnv: { BENCH_DURATION_MS: quick ? '4000' : '10000' } })
+step('labStart', 'node', ['--conditions=react-server', '--import', 'tsx', 'bench/lab-start.ts', '--single', quick ? '5' : '20', '--burst', quick ? '20' : '50', '--warm', quick ? '20' : '50'])
+step('terminalRtt', 'node', ['bench/terminal-rtt.mjs', '--iterations', quick ? '200' : '500'])
+step('sandboxMemory', 'npx', ['tsx', 'bench/sandbox-memory.ts', '--count', quick ? '50' : '200'])
+
+mkdirSync('bench/results', { recursive: true })
+const file = `bench/results/${results.date.slice(0, 10)}.json`
+writeFileSync(file, JSON.stringify(results, null, 2) + '\n')
+
+// A short table of the headline numbers.
+const b = results.benchmarks
+const rows = []
+const web = b.web?.result
+if (web && !web.error) {
+  rows.push(['cold start → first page', `${web.coldStartToFirstPageMs} ms`, ''])
+  rows.push(['server RSS after requests / after load', `${web.rssAfterRequestsMiB} / ${web.rssAfterLoadMiB} MiB`, ''])
+  for (const [p, v] of Object.entries(web.underLoad ?? {})) rows.push([`GET ${p} ×${v.concurrency} clients`, `p50 ${v.p50} · p95 ${v.p95} · p99 ${v.p99} ms`, `${v.rps} req/s, ${v.failed} failed`])
+}
+const ls = b.labStart?.result
+if (ls && !ls.error) {
+  rows.push(['lab start, warm, one at a time', `ready p50 ${ls.singleWarm?.ready?.p50} · prompt p50 ${ls.singleWarm?.prompt?.p50} p95 ${ls.singleWarm?.prompt?.p95} ms`, ''])
+  rows.push(['lab start, cold (setup.sh), one at a time', `ready p50 ${ls.singleCold?.ready?.p50} p95 ${ls.singleCold?.ready?.p95} ms`, ''])
+  for (const [k, v] of Object.entries(ls).filter(([k]) => k.startsWith('burst')))
+    rows.push([`${k}`, `progress p95 ${v.seesProgress.p95} · ready p95 ${v.ready.p95} · prompt p95 ${v.prompt.p95} ms`, `pre-warm ${v.prewarmMs} ms`])
+}
+console.log(`\nwrote ${file}\n`)
+for (const [a, c, d] of rows) console.log(`  ${a.padEnd(44)} ${c.padEnd(52)} ${d}`)
+if (b.terminalRtt?.result) console.log('\n  keystroke RTT and memory per session: see the JSON (terminalRtt, sandboxMemory).')
