@@ -26,7 +26,7 @@ describe.skipIf(!sandbox.available).each(kinds)('lab sessions on %s', (kind) => 
     const org = await getDb().organization.findUniqueOrThrow({ where: { slug: 'demo' } })
     const rows = await getDb().user.findMany({ where: { memberships: { some: { organizationId: org.id } } }, orderBy: { email: 'asc' } })
     users = rows.map((u) => ({ id: u.id, organizationId: org.id }))
-    manager = new LabSessionManager(driver, { concurrency: 1, warmPerLab: 0, maxPerUser: 1, maxSessions: 3, ticketTtlMs: 300 })
+    manager = new LabSessionManager(driver, { concurrency: 1, warmPerLab: 0, maxPerUser: 1, maxSessions: 3, ticketTtlMs: 300, reapOnBoot: false })
     await manager.boot()
   }, 120_000)
 
@@ -94,7 +94,7 @@ describe.skipIf(!sandbox.available).each(kinds)('lab sessions on %s', (kind) => 
     const [a] = users
     const s = await getDb().labSession.findFirstOrThrow({ where: { userId: a!.id, state: 'ready' } })
     // Simulate the server dying: its sandboxes are gone; a new manager boots on the same database.
-    const fresh = new LabSessionManager(new BwrapDriver(), { concurrency: 1, warmPerLab: 0 })
+    const fresh = new LabSessionManager(new BwrapDriver(), { concurrency: 1, warmPerLab: 0, reapOnBoot: false })
     await fresh.boot()
     const after = await getDb().labSession.findUniqueOrThrow({ where: { id: s.id } })
     expect(after).toMatchObject({ state: 'interrupted', sandboxId: null, score: 10 })
