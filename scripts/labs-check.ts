@@ -48,6 +48,16 @@ async function proveInSandbox(driver: BwrapDriver, lab: LoadedLab) {
       record({ lab: m.id, name: `${m.id}: check ${t.id} fails before the solution`, ok: r.status === 'fail', detail: r.status === 'fail' ? undefined : `${r.status}: ${r.message}` })
     }
     for (const t of m.tasks) {
+      // Regex answers built on per-session variables: the variable's own value must be accepted
+      // (catches escaping bugs that would make the task ungradeable for every learner).
+      if (t.kind === 'answer' && t.match.kind === 'regex') {
+        const names = [...t.match.pattern.matchAll(/\{\{([A-Z][A-Z0-9_]*)\}\}/g)].map((x) => x[1] as string)
+        if (names.length === 1) {
+          const value = variables[names[0] as string] ?? ''
+          const g = gradeAnswer(t, value, variables, { previousIncorrect: 0 })
+          record({ lab: m.id, name: `${m.id}: answer ${t.id} accepts the session's ${names[0]}`, ok: g.status === 'correct', detail: g.status === 'correct' ? undefined : JSON.stringify(g) })
+        }
+      }
       if (t.kind !== 'answer' || t.match.kind !== 'variable') continue
       const value = variables[t.match.name] ?? ''
       const right = gradeAnswer(t, value, variables, { previousIncorrect: 0 })

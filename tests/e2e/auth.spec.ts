@@ -81,7 +81,7 @@ test.describe('sign-in and roles', () => {
     await page.goto('/signin?callbackUrl=https://evil.example/')
     await page.getByLabel('Email').fill(USERS.learner.email)
     await page.getByLabel('Password').fill(PASSWORD)
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
     await expect(page).toHaveURL(/localhost:\d+\/learn$/)
   })
 })

@@ -113,3 +113,25 @@ describe.skipIf(!sandbox.available).each(kinds)('lab sessions on %s', (kind) => 
     await fresh.driver.stopAll()
   }, 120_000)
 })
+
+describe('labs fail closed', () => {
+  test('with sandboxing off, starting a lab is refused with a clear reason and nothing runs', async () => {
+    const db = await createTestDb('sqlite')
+    await useTestDb(db)
+    await seedDemo()
+    const user = await getDb().user.findUniqueOrThrow({ where: { email: 'learner@demo.kenshu.local' }, include: { memberships: true } })
+    const driver = new BwrapDriver()
+    const m = new LabSessionManager(driver, { reapOnBoot: false, warmPerLab: 0 })
+    process.env.KENSHU_SANDBOX = 'off'
+    try {
+      await expect(m.start({ id: user.id, organizationId: user.memberships[0]!.organizationId }, LAB, 'en')).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining('SANDBOX_UNAVAILABLE') as string,
+      })
+      expect(await getDb().labSession.count()).toBe(0)
+    } finally {
+      delete process.env.KENSHU_SANDBOX
+      await db.drop()
+    }
+  })
+})

@@ -34,3 +34,11 @@ describe('placeholders', () => {
     expect(compileAuthorRegex('{{V}}', {}, 'u')).toEqual({ ok: false, error: 'per-session variable V is not set' })
   })
 })
+
+describe('escapeRegex with the u flag', () => {
+  test('values with hyphens, slashes and dots match themselves exactly', () => {
+    for (const v of ['2026-11-25T01:23:45Z', 'files.kita-minato.example', 'backup/2026-11-24/share', 'a+b(c)[d]{e}|f^$'])
+      expect(new RegExp(`^${escapeRegex(v)}$`, 'u').test(v)).toBe(true)
+    expect(new RegExp(`^${escapeRegex('kita-minato.example')}$`, 'u').test('kitaXminatoYexample')).toBe(false)
+  })
+})

@@ -19,7 +19,9 @@ export function regexPlaceholders(pattern: string): string[] {
 
 /** Escapes a literal for use inside a `u`-flag RegExp. */
 export function escapeRegex(literal: string): string {
-  return literal.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+  // `-` and `/` are not escaped: outside a character class they are literal, and with the `u` flag
+  // (used for grading) `\-` and `\/`-style identity escapes of them are syntax errors.
+  return literal.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
 }
 
 /**

@@ -206,6 +206,8 @@ export class LabSessionManager {
 
   /** The sandbox probe spawns processes: cache it for a minute (a burst of starts asks 50 times). */
   private availability() {
+    if (process.env.KENSHU_SANDBOX === 'off')
+      return Promise.resolve({ available: false as const, driver: this.driver.name, reason: 'disabled by KENSHU_SANDBOX=off' })
     if (!this.availabilityCache || Date.now() - this.availabilityCache.at > 60_000)
       this.availabilityCache = { at: Date.now(), value: checkAvailability() }
     return this.availabilityCache.value
