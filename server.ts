@@ -41,6 +41,10 @@ async function main() {
     backend: labs,
   })
 
+  // Warm pools fill in the background once the server answers (KENSHU_WARM_ON_BOOT=0 to skip).
+  if (process.env.KENSHU_WARM_ON_BOOT !== '0' && labs.options.warmPerLab > 0)
+    setTimeout(() => void labs.warmAll().catch((err: unknown) => console.error('labs: warming failed', err)), 2000).unref()
+
   server.listen(port, hostname, () => {
     const ms = Math.round(performance.now() - t0)
     console.log(`Kenshu ready on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port} (${dev ? 'dev' : 'production'}, ${runtime.dbKind}, ${ms} ms)`)

@@ -35,6 +35,15 @@ describe.skipIf(!sandbox.available).each(kinds)('lab sessions on %s', (kind) => 
     await db.drop()
   })
 
+  const waitReadyWith = async (m: LabSessionManager, userId: string, id: string) => {
+    for (let i = 0; i < 300; i++) {
+      const p = await m.status(userId, id)
+      if (p.state !== 'queued' && p.state !== 'starting') return p
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error('never ready')
+  }
+
   const waitReady = async (userId: string, id: string) => {
     for (let i = 0; i < 300; i++) {
       const p = await manager.status(userId, id)
@@ -112,6 +121,22 @@ describe.skipIf(!sandbox.available).each(kinds)('lab sessions on %s', (kind) => 
     await fresh.stop(a!.id, s.id)
     await fresh.driver.stopAll()
   }, 120_000)
+  // Last: its start() boots a manager, which marks every other live session interrupted.
+  test('a warm sandbox is claimed at once and the pool refills', async () => {
+    const [, , , d] = users
+    const pooled = new LabSessionManager(driver, { concurrency: 1, warmPerLab: 1, reapOnBoot: false, maxSessions: 50 })
+    const { getLab } = await import('@/lib/labs/catalog')
+    await pooled.fillPool((await getLab(LAB))!)
+    expect(pooled.poolSize(LAB)).toBe(1)
+    const t0 = performance.now()
+    const id = await pooled.start(d!, LAB, 'en')
+    expect((await waitReadyWith(pooled, d!.id, id)).state).toBe('ready')
+    expect(performance.now() - t0).toBeLessThan(1500) // no setup.sh on the learner's clock
+    for (let i = 0; i < 200 && pooled.poolSize(LAB) < 1; i++) await new Promise((r) => setTimeout(r, 100))
+    expect(pooled.poolSize(LAB)).toBe(1)
+    await pooled.stop(d!.id, id)
+  }, 120_000)
+
 })
 
 describe('labs fail closed', () => {

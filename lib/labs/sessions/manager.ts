@@ -32,7 +32,10 @@ export type SessionState = (typeof LIVE_STATES)[number] | 'interrupted' | 'stopp
 
 export type Progress = { state: SessionState; position: number; queueLength: number; error?: string }
 
-type PoolEntry = { sandboxId: string; variables: Record<string, string>; seed: number; version: string }
+type PoolEntry = { sandboxId: string; variables: Record<string, string>; seed: number; version: string; createdAt: number }
+
+/** A warm sandbox older than this is replaced: its scenario clock and time limit started at setup. */
+const MAX_WARM_AGE_MS = 15 * 60_000
 
 export type ManagerOptions = {
   concurrency: number
@@ -213,6 +216,12 @@ export class LabSessionManager {
     return this.availabilityCache.value
   }
 
+  /** Fills the warm pool of every lab, one lab after another (server start). */
+  async warmAll(): Promise<void> {
+    const { labCatalog } = await import('../catalog')
+    for (const entry of (await labCatalog()).labs.values()) await this.fillPool(entry)
+  }
+
   /** Ready sandboxes waiting in the warm pool of a lab. */
   poolSize(labId: string): number {
     return this.pool.get(labId)?.length ?? 0
@@ -305,6 +314,13 @@ export class LabSessionManager {
 
   private takeWarm(entry: CatalogEntry): PoolEntry | undefined {
     const list = this.pool.get(entry.lab.manifest.id) ?? []
+    for (let k = list.length - 1; k >= 0; k--) {
+      const p = list[k] as PoolEntry
+      if (Date.now() - p.createdAt > MAX_WARM_AGE_MS || p.version !== entry.version) {
+        list.splice(k, 1)
+        void this.driver.stop(p.sandboxId).catch(() => {})
+      }
+    }
     const i = list.findIndex((p) => p.version === entry.version)
     if (i < 0) return undefined
     return list.splice(i, 1)[0]
@@ -329,7 +345,7 @@ export class LabSessionManager {
           seed,
           timeLimitSec: entry.lab.manifest.timeLimitMinutes * 60 + 3600,
         })
-        list.push({ sandboxId, variables, seed, version: entry.version })
+        list.push({ sandboxId, variables, seed, version: entry.version, createdAt: Date.now() })
       }
     } catch (err) {
       console.error(`labs: warm pool for ${id} failed: ${(err as Error).message.slice(0, 200)}`)
