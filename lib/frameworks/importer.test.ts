@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { execFile } from 'node:child_process'
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -17,6 +18,11 @@ import {
   runImport,
   writeContent,
 } from './importer'
+
+// The raw framework files live in ../shared/frameworks beside the repository (CI has them). A clone
+// without them still tests the committed content (catalog.test.ts); only the importer is skipped.
+const haveSource = existsSync(DEFAULT_SOURCE_DIR)
+if (!haveSource) console.warn(`framework sources not found at ${DEFAULT_SOURCE_DIR}: importer tests skipped`)
 
 const run = promisify(execFile)
 
@@ -60,7 +66,7 @@ const at = <T>(list: T[], i: number): T => {
   return v
 }
 
-describe('importer output', () => {
+describe.skipIf(!haveSource)('importer output', () => {
   test('the committed content/frameworks files are exactly what the importer produces (--check)', async () => {
     const files = await runImport()
     expect([...files.keys()]).toEqual([CONTENT_FILES.nice, CONTENT_FILES.ecsf, CONTENT_FILES.attribution])
@@ -106,7 +112,7 @@ describe('importer output', () => {
   })
 })
 
-describe('importer rejects malformed input with file, JSON path and reason', () => {
+describe.skipIf(!haveSource)('importer rejects malformed input with file, JSON path and reason', () => {
   test('missing directory', async () => {
     const err = await importError(path.join(work, 'does-not-exist'))
     expect(err.message).toContain(`${SOURCE_FILES.niceSimplified}: $: cannot read`)
@@ -250,7 +256,7 @@ describe('importer rejects malformed input with file, JSON path and reason', () 
   })
 })
 
-describe('CLI', () => {
+describe.skipIf(!haveSource)('CLI', () => {
   const tsx = path.join(REPO_ROOT, 'node_modules/.bin/tsx')
   const script = path.join(REPO_ROOT, 'scripts/import-frameworks.ts')
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { READONLY_USR_ROOT } from './bwrap-args'
 import { detectCgroups } from './cgroups'
 import { run, splitArgv } from './proc'
 import { resolveRunnerIdentity, RUNNER_USER } from './runner-user'
@@ -63,20 +64,7 @@ export async function checkAvailability(): Promise<SandboxAvailability> {
     '--unshare-all',
     '--unshare-user',
     '--die-with-parent',
-    '--ro-bind',
-    '/usr',
-    '/usr',
-    '--symlink',
-    'usr/bin',
-    '/bin',
-    '--symlink',
-    'usr/lib',
-    '/lib',
-    '--symlink',
-    'usr/lib64',
-    '/lib64',
-    '--proc',
-    '/proc',
+    ...READONLY_USR_ROOT,
     '/usr/bin/true',
   ])
   let probe

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { READONLY_USR_ROOT } from './bwrap-args'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
@@ -194,20 +195,7 @@ export async function startLabServices(
       '--setenv',
       'PATH',
       '/usr/bin:/bin',
-      '--ro-bind',
-      '/usr',
-      '/usr',
-      '--symlink',
-      'usr/bin',
-      '/bin',
-      '--symlink',
-      'usr/lib',
-      '/lib',
-      '--symlink',
-      'usr/lib64',
-      '/lib64',
-      '--proc',
-      '/proc',
+      ...READONLY_USR_ROOT,
       '--dev',
       '/dev',
       '--size',
