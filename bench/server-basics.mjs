@@ -11,7 +11,7 @@ const N = Number(process.argv[2] ?? 400)
 const PORT = Number(process.argv[3] ?? 3400)
 const base = `http://localhost:${PORT}`
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kenshu-bench-'))
-const env = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', KENSHU_DATA_DIR: dataDir, PORT: String(PORT), NEXTAUTH_URL: base }
+const env = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', KENSHU_DATA_DIR: dataDir, PORT: String(PORT), NEXTAUTH_URL: base, KENSHU_WARM_ON_BOOT: '0' }
 delete env.DATABASE_URL
 spawnSync(process.execPath, ['dist/seed.js', '--quiet'], { env, stdio: 'inherit' })
 
@@ -129,6 +129,8 @@ for (const [p, cookie] of loadTargets) {
 }
 const rssAfterLoad = rss(server.pid)
 server.kill('SIGTERM')
+// Wait for a clean shutdown (it stops its own sandboxes) before the next benchmark starts.
+await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)))
 rmSync(dataDir, { recursive: true, force: true })
 
 const result = {
