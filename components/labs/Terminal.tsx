@@ -24,7 +24,8 @@ export function Terminal({ getTicket }: { getTicket: () => Promise<string | null
     if (!el) return
     const term = new XTerm({
       cursorBlink: true,
-      fontFamily: "'DejaVu Sans Mono', ui-monospace, monospace",
+      // CJK glyphs come from the bundled Noto Sans JP web font (kiosks often have no system CJK font).
+      fontFamily: "'DejaVu Sans Mono', ui-monospace, 'Noto Sans JP Variable', monospace",
       fontSize: 14,
       scrollback: 5000,
       theme: { background: '#0f1419', foreground: '#e6e1cf' },
