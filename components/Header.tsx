@@ -7,12 +7,13 @@ import { LanguageSwitch } from './LanguageSwitch'
 import { SignOutButton } from './SignOutButton'
 import type { Locale } from '@/lib/i18n/locale'
 
-const NAV: { href: string; permission: Permission; key: 'learn' | 'labs' | 'exec' | 'team' | 'hr' | 'admin' }[] = [
+const NAV: { href: string; permission: Permission; key: 'learn' | 'labs' | 'exec' | 'team' | 'hr' | 'frameworks' | 'admin' }[] = [
   { href: '/learn', permission: 'home:learner', key: 'learn' },
   { href: '/labs', permission: 'lab:use', key: 'labs' },
   { href: '/exec', permission: 'home:executive', key: 'exec' },
   { href: '/team', permission: 'home:manager', key: 'team' },
   { href: '/hr', permission: 'home:hr', key: 'hr' },
+  { href: '/frameworks', permission: 'frameworks:read', key: 'frameworks' },
   { href: '/admin', permission: 'home:admin', key: 'admin' },
 ]
 

@@ -22,17 +22,18 @@ export const PERMISSIONS = [
   'roles:edit', // define role requirements, career paths, custom frameworks
   'org:readiness', // organisation-wide readiness and exports
   'users:manage', // create/invite users, assign roles and teams
+  'frameworks:read', // browse and search the skill standards
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
-const LEARNER: Permission[] = ['home:learner', 'learn:use', 'lab:use', 'profile:edit']
+const LEARNER: Permission[] = ['home:learner', 'learn:use', 'lab:use', 'profile:edit', 'frameworks:read']
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   learner: new Set(LEARNER),
   // Executives can also open the engineers' material, but their home is the briefings.
-  executive: new Set<Permission>(['home:executive', 'brief:use', 'learn:use', 'profile:edit', 'roles:read']),
+  executive: new Set<Permission>(['home:executive', 'brief:use', 'learn:use', 'profile:edit', 'roles:read', 'frameworks:read']),
   manager: new Set<Permission>([...LEARNER, 'home:manager', 'brief:use', 'team:view', 'team:assign', 'roles:read']),
-  hr: new Set<Permission>(['home:hr', 'learn:use', 'brief:use', 'profile:edit', 'roles:read', 'roles:edit', 'org:readiness']),
+  hr: new Set<Permission>(['home:hr', 'learn:use', 'brief:use', 'profile:edit', 'roles:read', 'roles:edit', 'org:readiness', 'frameworks:read']),
   admin: new Set<Permission>(PERMISSIONS),
 }
 

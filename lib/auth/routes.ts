@@ -27,6 +27,8 @@ export const ROUTE_RULES = {
   '/admin/users': P('users:manage'),
   '/admin/users/[userId]': P('users:manage'),
   '/admin/teams': P('users:manage'),
+  '/frameworks': P('frameworks:read'),
+  '/frameworks/[frameworkId]/roles/[roleId]': P('frameworks:read'),
   '/labs': P('lab:use'),
   '/labs/[labId]': P('lab:use'),
   '/api/labs/sessions/[sessionId]': P('lab:use'),
