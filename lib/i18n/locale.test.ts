@@ -27,8 +27,9 @@ type Tree = { [k: string]: string | Tree }
 function keys(tree: Tree, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v, `${prefix}${k}.`)))
 }
+/** ICU argument names (`{name}`, `{name, plural, …}`), as a set: plural branches may repeat them. */
 function placeholders(s: string) {
-  return [...s.matchAll(/\{(\w+)/g)].map((m) => m[1]).sort()
+  return [...new Set([...s.matchAll(/\{\s*(\w+)\s*[,}]/g)].map((m) => m[1]))].sort()
 }
 
 describe('message catalogues', () => {
