@@ -11,7 +11,15 @@ const N = Number(process.argv[2] ?? 400)
 const PORT = Number(process.argv[3] ?? 3400)
 const base = `http://localhost:${PORT}`
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kenshu-bench-'))
-const env = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', KENSHU_DATA_DIR: dataDir, PORT: String(PORT), NEXTAUTH_URL: base, KENSHU_WARM_ON_BOOT: '0' }
+const env = {
+  ...process.env,
+  NODE_ENV: 'production',
+  NEXT_TELEMETRY_DISABLED: '1',
+  KENSHU_DATA_DIR: dataDir,
+  PORT: String(PORT),
+  NEXTAUTH_URL: base,
+  KENSHU_WARM_ON_BOOT: '0',
+}
 delete env.DATABASE_URL
 spawnSync(process.execPath, ['dist/seed.js', '--quiet'], { env, stdio: 'inherit' })
 
@@ -19,7 +27,8 @@ const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
 }
-const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+const rss = (pid) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 
 const t0 = performance.now()
 const server = spawn(process.execPath, ['dist/server.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -37,26 +46,7 @@ for (;;) {
 }
 const rssStart = rss(server.pid)
 
-// Sign in as the demo admin through next-auth's endpoints.
-const jar = new Map()
-const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-const keep = (res) => {
-  for (const c of res.headers.getSetCookie()) {
-    const [pair] = c.split(';')
-    const i = pair.indexOf('=')
-    jar.set(pair.slice(0, i), pair.slice(i + 1))
-  }
-}
-let res = await fetch(`${base}/api/auth/csrf`)
-keep(res)
-const { csrfToken } = await res.json()
-res = await fetch(`${base}/api/auth/callback/credentials`, {
-  method: 'POST',
-  redirect: 'manual',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() },
-  body: new URLSearchParams({ csrfToken, email: 'admin@demo.kenshu.local', password: 'kenshu-demo-2026', json: 'true' }),
-})
-keep(res)
+const adminCookie = await signIn('admin@demo.kenshu.local')
 
 const pages = ['/admin', '/admin/users', '/admin/teams', '/learn', '/hr', '/api/health']
 const times = Object.fromEntries(pages.map((p) => [p, []]))
@@ -64,7 +54,7 @@ let errors = 0
 for (let i = 0; i < N; i++) {
   const p = pages[i % pages.length]
   const t = performance.now()
-  const r = await fetch(base + p, { headers: { cookie: cookieHeader() } })
+  const r = await fetch(base + p, { headers: { cookie: adminCookie } })
   await r.text()
   if (r.status !== 200) errors++
   times[p].push(performance.now() - t)
@@ -72,6 +62,8 @@ for (let i = 0; i < N; i++) {
 const rssEnd = rss(server.pid)
 
 // Page server time under 50 concurrent clients (each a signed-in browser's worth of requests).
+
+/** Signs in through next-auth's endpoints and returns the Cookie header of that session. */
 async function signIn(email) {
   const jar = new Map()
   const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
@@ -125,7 +117,15 @@ for (const [p, cookie] of loadTargets) {
     }),
   )
   const secs = (performance.now() - t0) / 1000
-  load[p] = { concurrency: CONCURRENCY, requests: lat.length, failed, rps: Math.round(lat.length / secs), p50: +pct(lat, 50).toFixed(1), p95: +pct(lat, 95).toFixed(1), p99: +pct(lat, 99).toFixed(1) }
+  load[p] = {
+    concurrency: CONCURRENCY,
+    requests: lat.length,
+    failed,
+    rps: Math.round(lat.length / secs),
+    p50: +pct(lat, 50).toFixed(1),
+    p95: +pct(lat, 95).toFixed(1),
+    p99: +pct(lat, 99).toFixed(1),
+  }
 }
 const rssAfterLoad = rss(server.pid)
 server.kill('SIGTERM')
@@ -142,6 +142,8 @@ const result = {
   rssAfterRequestsMiB: Math.round(rssEnd),
   rssAfterLoadMiB: Math.round(rssAfterLoad),
   underLoad: load,
-  pages: Object.fromEntries(pages.map((p) => [p, { p50: +pct(times[p], 50).toFixed(1), p95: +pct(times[p], 95).toFixed(1) }])),
+  pages: Object.fromEntries(
+    pages.map((p) => [p, { p50: +pct(times[p], 50).toFixed(1), p95: +pct(times[p], 95).toFixed(1) }]),
+  ),
 }
 console.log(JSON.stringify(result, null, 2))

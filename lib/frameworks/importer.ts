@@ -131,6 +131,21 @@ const NiceSimplifiedSchema = z.strictObject({
 })
 type NiceSimplified = z.infer<typeof NiceSimplifiedSchema>
 
+/** Every count a source's `meta.counts` declares that the data itself contradicts (unknown keys are ignored). */
+function countMismatches(
+  file: string,
+  declared: Record<string, number>,
+  actual: Record<string, number>,
+): ImportIssue[] {
+  return Object.entries(declared)
+    .filter(([key, n]) => actual[key] !== undefined && actual[key] !== n)
+    .map(([key, n]) => ({
+      file,
+      path: formatJsonPath(['meta', 'counts', key]),
+      message: `says ${n}, data has ${actual[key]}`,
+    }))
+}
+
 const CprtElementTypes = [
   'category',
   'work_role',
@@ -402,14 +417,7 @@ function checkNiceSimplified(s: NiceSimplified, built: Framework): ImportIssue[]
     workRoleKnowledgeLinks: s.workRoles.reduce((n, r) => n + r.knowledgeIds.length, 0),
     workRoleSkillLinks: s.workRoles.reduce((n, r) => n + r.skillIds.length, 0),
   }
-  for (const [key, n] of Object.entries(s.meta.counts)) {
-    if (actual[key] !== undefined && actual[key] !== n)
-      issues.push({
-        file,
-        path: formatJsonPath(['meta', 'counts', key]),
-        message: `says ${n}, data has ${actual[key]}`,
-      })
-  }
+  issues.push(...countMismatches(file, s.meta.counts, actual))
   return issues
 }
 
@@ -703,14 +711,7 @@ function checkEcsf(e: Ecsf): ImportIssue[] {
     uniqueKeySkills: new Set(e.profiles.flatMap((p) => p.keySkills)).size,
     uniqueKeyKnowledge: new Set(e.profiles.flatMap((p) => p.keyKnowledge)).size,
   }
-  for (const [key, n] of Object.entries(e.meta.counts)) {
-    if (actual[key] !== undefined && actual[key] !== n)
-      issues.push({
-        file,
-        path: formatJsonPath(['meta', 'counts', key]),
-        message: `says ${n}, data has ${actual[key]}`,
-      })
-  }
+  issues.push(...countMismatches(file, e.meta.counts, actual))
   return issues
 }
 
