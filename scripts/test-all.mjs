@@ -10,6 +10,9 @@ import { existsSync, readFileSync, mkdirSync } from 'node:fs'
 const args = new Set(process.argv.slice(2))
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' }
 const results = []
+/** Names of failed (and flaky) tests, repeated just above the summary so a truncated CI log still shows them. */
+const failures = []
+const firstLine = (text) => String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? ''
 
 function run(name, cmd, cmdArgs, opts = {}) {
   const t0 = Date.now()
@@ -48,6 +51,7 @@ else results.push({ name: 'framework content matches importer (no ../shared/fram
     j = JSON.parse(r.stdout)
   } catch {}
   console.log(`\n━━ labs:check\n${(j?.outcomes ?? []).map((o) => `  ${o.ok ? '✓' : '✗'} ${o.name}${o.detail && !o.ok ? ` — ${o.detail}` : ''}`).join('\n')}`)
+  for (const o of j?.outcomes ?? []) if (!o.ok) failures.push(`labs    ${o.name} — ${firstLine(o.detail)}`)
   results.push({ name: 'labs:check (sandbox)', passed: j?.passed ?? 0, failed: j ? j.failed : 1, skipped: 0, seconds: '-' })
 }
 
@@ -56,6 +60,10 @@ else results.push({ name: 'framework content matches importer (no ../shared/fram
     timeoutMs: 30 * 60_000,
   })
   const j = readJson('test-results/unit.json')
+  for (const file of j?.testResults ?? [])
+    for (const t of file.assertionResults ?? [])
+      if (t.status === 'failed')
+        failures.push(`vitest  ${file.name.replace(process.cwd() + '/', '')} › ${t.fullName}\n      ${firstLine(t.failureMessages?.[0])}`)
   results.push({
     name: 'unit + integration',
     passed: j?.numPassedTests ?? 0,
@@ -79,6 +87,16 @@ if (!args.has('--quick')) {
     const r = run('end-to-end (Chromium)', 'npx', ['playwright', 'test'], { timeoutMs: 30 * 60_000 })
     const j = readJson('test-results/e2e.json')
     const s = j?.stats ?? {}
+    const walk = (suite, trail) => {
+      for (const spec of suite.specs ?? [])
+        for (const t of spec.tests ?? [])
+          if (t.status === 'unexpected' || t.status === 'flaky')
+            failures.push(
+              `${t.status === 'flaky' ? 'flaky ' : 'e2e   '}  ${spec.file}:${spec.line} › ${[...trail, spec.title].join(' › ')}\n      ${firstLine(t.results?.at(-1)?.error?.message)}`,
+            )
+      for (const child of suite.suites ?? []) walk(child, [...trail, child.title])
+    }
+    for (const suite of j?.suites ?? []) walk(suite, [])
     results.push({
       name: 'end-to-end (Chromium)',
       passed: (s.expected ?? 0) + (s.flaky ?? 0),
@@ -89,6 +107,7 @@ if (!args.has('--quick')) {
   }
 }
 
+if (failures.length) console.log(`\n━━ failures and flakes\n${failures.map((f) => `  ${f}`).join('\n')}`)
 console.log('\n━━ summary')
 for (const r of results)
   console.log(`  ${r.failed ? '✗' : '✓'} ${r.name.padEnd(38)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds}s`)

@@ -877,7 +877,9 @@ export class BwrapDriver implements SandboxDriver {
       // A killed init lingers (already out of the cgroup) until all of that is done; stop()
       // promises that nothing is left, so wait for it.
       let clean = true
-      if (s.initPid) {
+      // Only signal the pid if it is still our init (same start time): after the sandbox died on its
+      // own, the number may already belong to another process, e.g. the next sandbox's bwrap.
+      if (s.initPid && s.initStart && (await procStartTime(s.initPid)) === s.initStart) {
         try {
           process.kill(s.initPid, 'SIGKILL')
         } catch {
