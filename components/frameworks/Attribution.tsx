@@ -5,9 +5,11 @@ export function Attribution({ attribution, label }: { attribution: A; label: str
   return (
     <aside className="attribution hint" aria-label={label} data-testid="framework-attribution">
       <strong>{label}:</strong> {attribution.text} ({attribution.licence}){' '}
-      <a href={attribution.sourceUrl} rel="noreferrer noopener">
-        {attribution.sourceUrl}
-      </a>
+      {attribution.sourceUrl && (
+        <a href={attribution.sourceUrl} rel="noreferrer noopener">
+          {attribution.sourceUrl}
+        </a>
+      )}
     </aside>
   )
 }

@@ -40,8 +40,8 @@ export const AttributionSchema = z.strictObject({
   /** Licence name, e.g. "CC BY 4.0" or "Public domain (US Government work, 17 U.S.C. 105)". */
   licence: NonEmptyText,
   licenceUrl: z.url().nullable(),
-  /** Where the original publication lives. */
-  sourceUrl: z.url(),
+  /** Where the original publication lives; null for an organisation's own, unpublished standard. */
+  sourceUrl: z.url().nullable(),
 })
 export type Attribution = z.infer<typeof AttributionSchema>
 
