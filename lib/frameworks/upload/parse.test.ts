@@ -451,9 +451,7 @@ describe('parseStandardUpload: file checks', () => {
   })
 
   it('picks the format by extension, else by content', () => {
-    const json = readFileSync(
-      new URL('../../../public/templates/standard-template.json', import.meta.url),
-    )
+    const json = readFileSync(new URL('../../../public/templates/standard-template.json', import.meta.url))
     expect(parseOk(new Uint8Array(json), 'upload', meta).preview.format).toBe('json')
     expect(parseOk(fixture('valid-utf8.csv'), 'upload.dat').preview.format).toBe('csv')
     expect(parseOk(fixture('valid-utf8.csv'), 'notes.TXT').preview.format).toBe('csv')
