@@ -637,3 +637,34 @@ describe('shipped templates and sample', () => {
     for (const role of r.preview.roles) expect(role.statements, role.id).toBeGreaterThan(0)
   })
 })
+
+describe('CASE packages', () => {
+  it('accepts a 1EdTech CASE 1.1 package (e.g. one exported from another Kenshu) and keeps ids and texts', async () => {
+    const { frameworkToCase } = await import('../case')
+    const { getFramework } = await import('../catalog')
+    const ecsf = getFramework('ecsf')!.framework
+    const pkg = frameworkToCase(ecsf, {
+      baseUri: 'https://other.example/case',
+      lastChangeDateTime: '2026-01-01T00:00:00Z',
+    })
+    const r = parseStandardUpload(bytes(JSON.stringify(pkg)), 'ecsf.case.json', {
+      id: 'ecsf-copy',
+      version: '1',
+    })
+    expect(r.ok, JSON.stringify(!r.ok && r.errors.slice(0, 3))).toBe(true)
+    if (!r.ok) return
+    expect(r.framework.id).toBe('ecsf-copy')
+    expect(r.framework.workRoles).toEqual(ecsf.workRoles)
+    expect(r.framework.statements).toEqual(ecsf.statements)
+    expect(r.framework.attribution).toEqual(ecsf.attribution)
+  })
+  it('reports what is wrong with a broken package, by path', () => {
+    const r = parseStandardUpload(bytes(JSON.stringify({ CFDocument: {}, CFItems: 'nope' })), 'x.json', {
+      id: 'x',
+      version: '1',
+    })
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.errors.length).toBeGreaterThan(0)
+    if (!r.ok) expect(r.errors[0]!.column).toMatch(/^\$/)
+  })
+})

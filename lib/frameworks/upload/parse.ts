@@ -12,6 +12,7 @@
  *
  * Formats and messages are documented for users in docs/custom-standards.md; keep them in step.
  */
+import { caseToFramework } from '../case'
 import { createHash } from 'node:crypto'
 import type { z } from 'zod'
 import {
@@ -584,11 +585,25 @@ function parseJson(
   issues: Issues,
   upload: { fileName: string; sha256: string; encoding: string },
 ): unknown {
-  const doc = parseJsonText(text, issues)
-  if (doc === undefined) return undefined
-  if (!isRecord(doc)) {
+  const raw = parseJsonText(text, issues)
+  if (raw === undefined) return undefined
+  if (!isRecord(raw)) {
     issues.error(null, '$', 'expected a JSON object with "workRoles" and "statements" (see the template)')
     return undefined
+  }
+  let doc: Record<string, unknown> = raw
+  if (Object.hasOwn(doc, 'CFDocument')) {
+    // A 1EdTech CASE package (ours or another publisher's): map it to a framework first.
+    const fromCase = caseToFramework(doc, {
+      ...(nonEmpty(meta.id) ? { id: nonEmpty(meta.id) } : {}),
+      ...(nonEmpty(meta.version) ? { version: nonEmpty(meta.version) } : {}),
+    })
+    if (!fromCase.ok) {
+      for (const e of fromCase.errors) issues.error(null, e.path, e.message)
+      return undefined
+    }
+    for (const w of fromCase.warnings) issues.warn(null, w.path, w.message)
+    doc = fromCase.framework as unknown as Record<string, unknown>
   }
   const full = Object.hasOwn(doc, 'schemaVersion')
   const { resolved, missing } = resolveMeta(meta, issues, doc)
