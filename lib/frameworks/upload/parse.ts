@@ -603,7 +603,7 @@ function parseJson(
       return undefined
     }
     for (const w of fromCase.warnings) issues.warn(null, w.path, w.message)
-    doc = fromCase.framework as unknown as Record<string, unknown>
+    doc = fromCase.framework
   }
   const full = Object.hasOwn(doc, 'schemaVersion')
   const { resolved, missing } = resolveMeta(meta, issues, doc)
