@@ -1,0 +1,25 @@
+import 'server-only'
+import { labCatalog } from '../labs/catalog'
+import type { ContentItem } from './coverage'
+
+/**
+ * Every piece of training content as a coverage item: labs now; curriculum modules and executive
+ * briefings (issue #5) add themselves here. Content tags statements with a framework id in its own
+ * spelling (`nice-v2.1.0` in lab.yaml); coverage matches on the catalog key (`nice@2.1.0`).
+ */
+const CONTENT_FRAMEWORKS: Record<string, string> = { 'nice-v2.1.0': 'nice@2.1.0' }
+
+export async function contentItems(locale: 'ja' | 'en'): Promise<ContentItem[]> {
+  const { labs } = await labCatalog()
+  return [...labs.values()]
+    .map(({ lab }) => lab.manifest)
+    .map((m) => ({
+      kind: 'lab' as const,
+      id: m.id,
+      title: m.title[locale] ?? m.title.en,
+      href: `/labs/${m.id}`,
+      frameworkKey: CONTENT_FRAMEWORKS[m.framework.id] ?? m.framework.id,
+      statementIds: m.framework.statements,
+    }))
+    .sort((a, b) => a.title.localeCompare(b.title, locale))
+}
