@@ -27,6 +27,16 @@ export const ACTION_RULES = {
   choiceTaskAction: 'lab:use',
   reportTaskAction: 'lab:use',
   revealHintAction: 'lab:use',
+  createRoleAction: 'roles:edit',
+  updateRoleAction: 'roles:edit',
+  cloneRoleAction: 'roles:edit',
+  archiveRoleAction: 'roles:edit',
+  addCareerEdgeAction: 'roles:edit',
+  removeCareerEdgeAction: 'roles:edit',
+  publishStandardAction: 'roles:edit',
+  discardStandardAction: 'roles:edit',
+  createApiTokenAction: 'users:manage',
+  revokeApiTokenAction: 'users:manage',
 } as const satisfies Record<string, Permission | null>
 
 export type ActionName = keyof typeof ACTION_RULES

@@ -26,14 +26,37 @@ export const PERMISSIONS = [
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
-const LEARNER: Permission[] = ['home:learner', 'learn:use', 'lab:use', 'profile:edit', 'frameworks:read']
+const LEARNER: Permission[] = [
+  'home:learner',
+  'learn:use',
+  'lab:use',
+  'profile:edit',
+  'frameworks:read',
+  'roles:read',
+]
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   learner: new Set(LEARNER),
   // Executives can also open the engineers' material, but their home is the briefings.
-  executive: new Set<Permission>(['home:executive', 'brief:use', 'learn:use', 'profile:edit', 'roles:read', 'frameworks:read']),
-  manager: new Set<Permission>([...LEARNER, 'home:manager', 'brief:use', 'team:view', 'team:assign', 'roles:read']),
-  hr: new Set<Permission>(['home:hr', 'learn:use', 'brief:use', 'profile:edit', 'roles:read', 'roles:edit', 'org:readiness', 'frameworks:read']),
+  executive: new Set<Permission>([
+    'home:executive',
+    'brief:use',
+    'learn:use',
+    'profile:edit',
+    'roles:read',
+    'frameworks:read',
+  ]),
+  manager: new Set<Permission>([...LEARNER, 'home:manager', 'brief:use', 'team:view', 'team:assign']),
+  hr: new Set<Permission>([
+    'home:hr',
+    'learn:use',
+    'brief:use',
+    'profile:edit',
+    'roles:read',
+    'roles:edit',
+    'org:readiness',
+    'frameworks:read',
+  ]),
   admin: new Set<Permission>(PERMISSIONS),
 }
 

@@ -19,7 +19,10 @@ describe('every route has an access rule', () => {
   const routeFiles = appFiles.filter((f) => /\/(page|route)\.tsx?$/.test(f))
   test('there are routes to check', () => expect(routeFiles.length).toBeGreaterThan(10))
   test.each(routeFiles)('%s', (file) => {
-    expect(Object.keys(ROUTE_RULES), `add a rule for ${routePatternOf(file)} in lib/auth/routes.ts`).toContain(routePatternOf(file))
+    expect(
+      Object.keys(ROUTE_RULES),
+      `add a rule for ${routePatternOf(file)} in lib/auth/routes.ts`,
+    ).toContain(routePatternOf(file))
   })
   test('no rule names a route that does not exist', () => {
     const patterns = new Set(routeFiles.map(routePatternOf))
@@ -53,7 +56,7 @@ describe('every server action has a rule and checks it', () => {
   test.each(exported.map((e) => [e.name, e] as const))('%s', (name, e) => {
     expect(Object.keys(ACTION_RULES), `add ${name} to lib/auth/actions.ts`).toContain(name)
     // The body must run through runAction/runPublicAction with its own name.
-    expect(e.src).toMatch(new RegExp(`run(Public)?Action\\('${name}'`))
+    expect(e.src).toMatch(new RegExp(`run(Public)?Action\\(\\s*'${name}'`))
   })
   test('no stale action rules', () => {
     const names = new Set(exported.map((e) => e.name))

@@ -8,9 +8,7 @@
 import { can, type Permission, type Role } from './rbac'
 
 export type RouteRule =
-  | { access: 'public' }
-  | { access: 'signed-in' }
-  | { access: 'permission'; permission: Permission }
+  { access: 'public' } | { access: 'signed-in' } | { access: 'permission'; permission: Permission }
 
 const P = (permission: Permission): RouteRule => ({ access: 'permission', permission })
 
@@ -29,10 +27,32 @@ export const ROUTE_RULES = {
   '/admin/teams': P('users:manage'),
   '/frameworks': P('frameworks:read'),
   '/frameworks/[frameworkId]/roles/[roleId]': P('frameworks:read'),
+  '/frameworks/import': P('roles:edit'),
+  '/frameworks/import/[draftId]': P('roles:edit'),
+  '/roles': P('roles:read'),
+  '/roles/new': P('roles:edit'),
+  '/roles/[roleId]': P('roles:read'),
+  '/roles/[roleId]/edit': P('roles:edit'),
+  '/career-paths': P('roles:read'),
+  '/coverage': P('roles:read'),
+  '/coverage/[roleId]': P('roles:read'),
+  '/admin/api-tokens': P('users:manage'),
   '/labs': P('lab:use'),
   '/labs/[labId]': P('lab:use'),
   '/api/labs/sessions/[sessionId]': P('lab:use'),
   '/api/health': { access: 'public' },
+  // The JSON API for HR systems (docs/api.md, /api/v1/openapi.json). GET needs the permission below;
+  // writing methods additionally need roles:edit (checked in the handler). Bearer tokens or a session.
+  '/api/v1/openapi.json': { access: 'public' },
+  '/api/v1/frameworks': P('frameworks:read'),
+  '/api/v1/frameworks/[frameworkId]/[version]': P('frameworks:read'),
+  '/api/v1/frameworks/[frameworkId]/[version]/statements': P('frameworks:read'),
+  '/api/v1/frameworks/imports': P('roles:edit'),
+  '/api/v1/roles': P('roles:read'),
+  '/api/v1/roles/export': P('roles:read'),
+  '/api/v1/roles/[roleId]': P('roles:read'),
+  '/api/v1/career-paths': P('roles:read'),
+  '/api/v1/career-paths/[edgeId]': P('roles:edit'),
   '/api/auth/[...nextauth]': { access: 'public' },
   '/api/me': { access: 'signed-in' },
 } as const satisfies Record<string, RouteRule>
