@@ -1,6 +1,7 @@
 'use client'
 import { useActionState, useEffect, useRef } from 'react'
 import { useTranslations } from 'next-intl'
+import { useRouter } from 'next/navigation'
 import type { ActionResult } from '@/lib/http/action-result'
 
 type Props = {
@@ -19,15 +20,30 @@ type Props = {
  * A form bound to a server action that returns an ActionResult. Shows translated errors (field-level
  * and global) and success messages in a live region. Every string the user typed is rendered as text.
  */
-export function ActionForm({ action, children, successKey, className = 'stack', resetOnSuccess, testId, showDataKey }: Props) {
+export function ActionForm({
+  action,
+  children,
+  successKey,
+  className = 'stack',
+  resetOnSuccess,
+  testId,
+  showDataKey,
+}: Props) {
   const t = useTranslations()
   const formRef = useRef<HTMLFormElement>(null)
+  const router = useRouter()
   const [state, formAction, pending] = useActionState<ActionResult | null, FormData>(async (_prev, fd) => {
+    let result: ActionResult
     try {
-      return await action(fd)
+      result = await action(fd)
     } catch {
       return { ok: false, code: 'INVALID', message: 'unexpected' }
     }
+    // An action that created or changed something may name where to go next (same-origin paths only).
+    // Navigate here, not in an effect: the form itself may be gone after the page re-renders.
+    const to = result.ok ? result.data?.redirect : undefined
+    if (to && to.startsWith('/') && !to.startsWith('//')) router.push(to)
+    return result
   }, null)
 
   useEffect(() => {
@@ -44,7 +60,8 @@ export function ActionForm({ action, children, successKey, className = 'stack', 
               <ul style={{ margin: '6px 0 0' }}>
                 {Object.entries(state.fieldErrors).map(([field, msgs]) => (
                   <li key={field}>
-                    <span className="mono">{field}</span>: {msgs.map((m) => (t.has(`errors.${m}`) ? t(`errors.${m}`) : m)).join(' ')}
+                    <span className="mono">{field}</span>:{' '}
+                    {msgs.map((m) => (t.has(`errors.${m}`) ? t(`errors.${m}`) : m)).join(' ')}
                   </li>
                 ))}
               </ul>
@@ -54,7 +71,11 @@ export function ActionForm({ action, children, successKey, className = 'stack', 
         {state?.ok && successKey ? (
           <div className="alert success" role="status" data-testid="form-success">
             <p style={{ margin: 0 }}>{t(successKey, state.data ?? {})}</p>
-            {showDataKey && state.data?.[showDataKey] ? <p className="token" style={{ margin: '8px 0 0' }}>{state.data[showDataKey]}</p> : null}
+            {showDataKey && state.data?.[showDataKey] ? (
+              <p className="token" style={{ margin: '8px 0 0' }}>
+                {state.data[showDataKey]}
+              </p>
+            ) : null}
           </div>
         ) : null}
       </div>

@@ -7,12 +7,17 @@ import { LanguageSwitch } from './LanguageSwitch'
 import { SignOutButton } from './SignOutButton'
 import type { Locale } from '@/lib/i18n/locale'
 
-const NAV: { href: string; permission: Permission; key: 'learn' | 'labs' | 'exec' | 'team' | 'hr' | 'frameworks' | 'admin' }[] = [
+const NAV: {
+  href: string
+  permission: Permission
+  key: 'learn' | 'labs' | 'exec' | 'team' | 'hr' | 'orgRoles' | 'frameworks' | 'admin'
+}[] = [
   { href: '/learn', permission: 'home:learner', key: 'learn' },
   { href: '/labs', permission: 'lab:use', key: 'labs' },
   { href: '/exec', permission: 'home:executive', key: 'exec' },
   { href: '/team', permission: 'home:manager', key: 'team' },
   { href: '/hr', permission: 'home:hr', key: 'hr' },
+  { href: '/roles', permission: 'roles:read', key: 'orgRoles' },
   { href: '/frameworks', permission: 'frameworks:read', key: 'frameworks' },
   { href: '/admin', permission: 'home:admin', key: 'admin' },
 ]
@@ -20,7 +25,10 @@ const NAV: { href: string; permission: Permission; key: 'learn' | 'labs' | 'exec
 export async function Header({ viewer, locale }: { viewer: Viewer | null; locale: Locale }) {
   const t = await getTranslations()
   const links = viewer
-    ? NAV.filter((n) => can(viewer.role, n.permission)).map((n) => ({ href: n.href, label: t(`nav.${n.key}`) }))
+    ? NAV.filter((n) => can(viewer.role, n.permission)).map((n) => ({
+        href: n.href,
+        label: t(`nav.${n.key}`),
+      }))
     : []
   if (viewer && can(viewer.role, 'profile:edit')) links.push({ href: '/settings', label: t('nav.settings') })
   return (

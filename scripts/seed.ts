@@ -5,9 +5,16 @@
 import { prepareRuntime } from '../server/prepare'
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../lib/org/seed'
 import { getDb } from '../lib/db/client'
+import { seedDemoRoles } from '../lib/roles/seed'
 
 const runtime = await prepareRuntime()
 const { created } = await seedDemo()
+{
+  // Role requirements arrived after the first demo seed: add them to an existing demo organisation too.
+  const org = await getDb().organization.findUnique({ where: { slug: 'demo' } })
+  const hr = await getDb().user.findUnique({ where: { email: 'hr@demo.kenshu.local' } })
+  if (org && hr) await seedDemoRoles(org.id, hr.id)
+}
 await getDb().$disconnect()
 const quiet = process.argv.includes('--quiet')
 if (!quiet) {

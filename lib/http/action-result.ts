@@ -1,5 +1,6 @@
 /** The shape every server action returns. Pure: shared by actions and the client forms that show it. */
-export type ActionErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'INVALID' | 'CONFLICT' | 'NOT_FOUND' | 'TOO_LARGE'
+export type ActionErrorCode =
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'INVALID' | 'CONFLICT' | 'NOT_FOUND' | 'TOO_LARGE'
 
 export type ActionResult<T extends Record<string, string> = Record<string, string>> =
   | { ok: true; message?: string; data?: T }
@@ -14,21 +15,27 @@ export const MAX_FIELD_LENGTH = 2000
  * Turns FormData into a plain object of strings, ignoring Next's internal `$ACTION_` fields, refusing
  * files and oversized values. Unknown keys are kept here and dropped by the action's zod schema.
  */
-export function formFields(formData: FormData): { ok: true; fields: Record<string, string> } | { ok: false; code: 'TOO_LARGE' | 'INVALID' } {
+export function formFields(
+  formData: FormData,
+  /** Fields allowed to be longer than MAX_FIELD_LENGTH, with their own limit (e.g. an editor's JSON). */
+  longFields: Readonly<Record<string, number>> = {},
+): { ok: true; fields: Record<string, string> } | { ok: false; code: 'TOO_LARGE' | 'INVALID' } {
   const fields: Record<string, string> = {}
   let count = 0
   for (const [key, value] of formData.entries()) {
     if (key.startsWith('$ACTION')) continue
     if (++count > 100) return { ok: false, code: 'TOO_LARGE' }
     if (typeof value !== 'string') return { ok: false, code: 'INVALID' }
-    if (value.length > MAX_FIELD_LENGTH) return { ok: false, code: 'TOO_LARGE' }
+    if (value.length > (longFields[key] ?? MAX_FIELD_LENGTH)) return { ok: false, code: 'TOO_LARGE' }
     fields[key] = value
   }
   return { ok: true, fields }
 }
 
 /** Flattens zod issues into `{ field: [message keys] }`. */
-export function fieldErrorsOf(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): Record<string, string[]> {
+export function fieldErrorsOf(
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
+): Record<string, string[]> {
   const out: Record<string, string[]> = {}
   for (const i of issues) {
     const key = String(i.path[0] ?? 'form')

@@ -14,6 +14,7 @@ export async function runAction<S extends z.ZodType>(
   formData: FormData,
   schema: S,
   body: (input: z.infer<S>, viewer: Viewer) => Promise<ActionResult>,
+  options: { longFields?: Readonly<Record<string, number>> } = {},
 ): Promise<ActionResult> {
   let viewer: Viewer
   try {
@@ -22,7 +23,7 @@ export async function runAction<S extends z.ZodType>(
     if (err instanceof ActionDenied) return { ok: false, code: err.code }
     throw err
   }
-  const fields = formFields(formData)
+  const fields = formFields(formData, options.longFields)
   if (!fields.ok) return { ok: false, code: fields.code }
   const parsed = schema.safeParse(fields.fields)
   if (!parsed.success) return { ok: false, code: 'INVALID', fieldErrors: fieldErrorsOf(parsed.error.issues) }

@@ -24,7 +24,9 @@ test('a signed-out Japanese browser gets Japanese from Accept-Language', async (
   const ctx = await browser.newContext({ locale: 'ja-JP' })
   const page = await ctx.newPage()
   await page.goto('/')
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('実在のスキル標準で測る、セキュリティ人材育成')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    '実在のスキル標準で測る、セキュリティ人材育成',
+  )
   await page.goto('/signin')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Kenshu にサインイン')
   await ctx.close()
@@ -36,7 +38,35 @@ test('every page renders in both languages without a missing translation', async
     const ctx = await browser.newContext({ locale })
     await signInAPI(ctx.request, USERS.admin.email)
     const page = await ctx.newPage()
-    for (const url of ['/admin', '/admin/users', '/admin/teams', '/learn', '/exec', '/team', '/hr', '/settings']) {
+    for (const url of [
+      '/admin',
+      '/admin/users',
+      '/admin/teams',
+      '/admin/api-tokens',
+      '/learn',
+      '/exec',
+      '/team',
+      '/hr',
+      '/settings',
+      '/roles',
+      '/roles/new',
+      '/career-paths',
+      '/coverage',
+      '/coverage?source=nice%402.1.0',
+      '/frameworks/import',
+    ]) {
+      const res = await page.goto(url)
+      expect(res?.status(), `${locale} ${url}`).toBe(200)
+    }
+    // Pages of one role and one draft-less framework role, found through the UI.
+    await page.goto('/roles')
+    const href = await page.getByTestId('roles-table').getByRole('link').first().getAttribute('href')
+    for (const url of [
+      href!,
+      `${href}/edit`,
+      href!.replace('/roles/', '/coverage/'),
+      '/frameworks/kenshu-sample-ja/roles/CSIRT-COORD',
+    ]) {
       const res = await page.goto(url)
       expect(res?.status(), `${locale} ${url}`).toBe(200)
     }

@@ -22,6 +22,9 @@ import {
   setTeamMember,
   updateRole,
 } from '@/lib/org/queries'
+import { z } from 'zod'
+import { API_TOKEN_SCOPES, createApiToken, revokeApiToken } from '@/lib/api/tokens'
+import { IdSchema } from '@/lib/org/validation'
 
 // Every action: permission from lib/auth/actions.ts (runAction), zod parse, then one domain call that
 // scopes every read and write to the viewer's organisation. The organisation never comes from the form.
@@ -29,7 +32,11 @@ import {
 function domainFailure(err: unknown, messages: Partial<Record<string, string>> = {}): ActionResult {
   if (isDomainError(err)) {
     const message = messages[err.message] ?? undefined
-    return { ok: false, code: err.code === 'FORBIDDEN' ? 'FORBIDDEN' : err.code, ...(message ? { message } : {}) }
+    return {
+      ok: false,
+      code: err.code === 'FORBIDDEN' ? 'FORBIDDEN' : err.code,
+      ...(message ? { message } : {}),
+    }
   }
   throw err
 }
@@ -108,7 +115,13 @@ export async function createTeamAction(formData: FormData) {
 export async function setTeamMemberAction(formData: FormData) {
   return runAction('setTeamMemberAction', formData, TeamMemberSchema, async (input, viewer) => {
     try {
-      await setTeamMember(viewer.organizationId, viewer.id, input.teamId, input.userId, input.isLead === 'true')
+      await setTeamMember(
+        viewer.organizationId,
+        viewer.id,
+        input.teamId,
+        input.userId,
+        input.isLead === 'true',
+      )
     } catch (err) {
       return domainFailure(err, CONFLICTS)
     }
@@ -128,4 +141,35 @@ export async function removeTeamMemberAction(formData: FormData) {
     revalidatePath('/admin/teams')
     return { ok: true }
   })
+}
+
+const ApiTokenFormSchema = z.object({
+  name: z.string().trim().min(1, 'required').max(80, 'tooLong'),
+  scope: z.enum(API_TOKEN_SCOPES, { error: 'invalid' }),
+})
+
+export async function createApiTokenAction(formData: FormData) {
+  return runAction('createApiTokenAction', formData, ApiTokenFormSchema, async (input, viewer) => {
+    const { token } = await createApiToken(viewer.organizationId, viewer.id, input)
+    revalidatePath('/admin/api-tokens')
+    // Shown once in the form's success message; only its hash is stored.
+    return { ok: true, data: { token } }
+  })
+}
+
+export async function revokeApiTokenAction(formData: FormData) {
+  return runAction(
+    'revokeApiTokenAction',
+    formData,
+    z.object({ tokenId: IdSchema }),
+    async (input, viewer) => {
+      try {
+        await revokeApiToken(viewer.organizationId, viewer.id, input.tokenId)
+      } catch (err) {
+        return domainFailure(err)
+      }
+      revalidatePath('/admin/api-tokens')
+      return { ok: true }
+    },
+  )
 }

@@ -21,18 +21,30 @@ export default async function AdminHome() {
       <p className="lead">{t('lead', { org: viewer.organizationName })}</p>
       <div className="grid">
         <section className="card">
-          <div className="stat" data-testid="stat-users">{format.number(overview.users)}</div>
+          <div className="stat" data-testid="stat-users">
+            {format.number(overview.users)}
+          </div>
           <div className="stat-label">{t('users')}</div>
-          <p><Link href="/admin/users">{t('manageUsers')}</Link></p>
+          <p>
+            <Link href="/admin/users">{t('manageUsers')}</Link>
+          </p>
         </section>
         <section className="card">
           <div className="stat">{format.number(overview.teams)}</div>
           <div className="stat-label">{t('teams')}</div>
-          <p><Link href="/admin/teams">{t('manageTeams')}</Link></p>
+          <p>
+            <Link href="/admin/teams">{t('manageTeams')}</Link>
+          </p>
         </section>
         <section className="card">
           <div className="stat">{format.number(overview.pendingInvitations)}</div>
           <div className="stat-label">{t('pending')}</div>
+        </section>
+        <section className="card">
+          <div className="stat-label">{t('integrations')}</div>
+          <p>
+            <Link href="/admin/api-tokens">{t('manageApiTokens')}</Link>
+          </p>
         </section>
       </div>
       <div className="two-col" style={{ marginTop: 20 }}>
@@ -46,7 +58,9 @@ export default async function AdminHome() {
                 <tbody>
                   {events.map((e) => (
                     <tr key={e.id}>
-                      <td className="muted" style={{ whiteSpace: 'nowrap' }}>{format.dateTime(e.createdAt, { dateStyle: 'short', timeStyle: 'short' })}</td>
+                      <td className="muted" style={{ whiteSpace: 'nowrap' }}>
+                        {format.dateTime(e.createdAt, { dateStyle: 'short', timeStyle: 'short' })}
+                      </td>
                       <td className="mono">{e.action}</td>
                       <td>{e.detail}</td>
                     </tr>

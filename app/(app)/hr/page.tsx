@@ -2,16 +2,20 @@ import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
 import { listTeams, orgOverview } from '@/lib/org/queries'
 import { ROLES } from '@/lib/auth/rbac'
+import Link from 'next/link'
+import { listRoles } from '@/lib/roles/store'
 
 export const metadata = { title: 'Workforce' }
 
 export default async function HrHome() {
   const viewer = await requirePage('/hr')
-  const [t, tr, overview, teams] = await Promise.all([
+  const [t, tr, tn, overview, teams, orgRoles] = await Promise.all([
     getTranslations('home.hr'),
     getTranslations('roles'),
+    getTranslations('nav'),
     orgOverview(viewer.organizationId),
     listTeams(viewer.organizationId),
+    listRoles(viewer.organizationId),
   ])
   return (
     <>
@@ -43,7 +47,21 @@ export default async function HrHome() {
         </section>
         <section className="card" aria-labelledby="roles-h">
           <h2 id="roles-h">{t('rolesTitle')}</h2>
-          <p className="empty">{t('rolesEmpty')}</p>
+          {orgRoles.length === 0 ? <p className="empty">{t('rolesEmpty')}</p> : null}
+          <ul>
+            {orgRoles.slice(0, 8).map((r) => (
+              <li key={r.id}>
+                <Link href={`/roles/${r.id}`}>{r.title}</Link>{' '}
+                <span className="muted">({r.requirementCount})</span>
+              </li>
+            ))}
+          </ul>
+          <p className="row">
+            <Link href="/roles">{tn('orgRoles')}</Link>
+            <Link href="/career-paths">{tn('careerPaths')}</Link>
+            <Link href="/coverage">{tn('coverage')}</Link>
+            <Link href="/frameworks/import">{t('importStandard')}</Link>
+          </p>
         </section>
       </div>
     </>

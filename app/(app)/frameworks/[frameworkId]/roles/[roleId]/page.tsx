@@ -2,15 +2,23 @@ import Link from 'next/link'
 import { notFound } from 'next/navigation'
 import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
-import { getBuiltinFrameworks, getRoleStatements } from '@/lib/frameworks/catalog'
+import { getRoleStatements } from '@/lib/frameworks/catalog'
+import { resolveFramework } from '@/lib/frameworks/registry'
+import { can } from '@/lib/auth/rbac'
 import { Attribution } from '@/components/frameworks/Attribution'
 
 export const metadata = { title: 'Work role' }
 
-export default async function WorkRolePage({ params }: { params: Promise<{ frameworkId: string; roleId: string }> }) {
-  await requirePage('/frameworks/[frameworkId]/roles/[roleId]')
+export default async function WorkRolePage({
+  params,
+}: {
+  params: Promise<{ frameworkId: string; roleId: string }>
+}) {
+  const viewer = await requirePage('/frameworks/[frameworkId]/roles/[roleId]')
   const { frameworkId, roleId } = await params
-  const index = getBuiltinFrameworks().find((f) => f.framework.id === frameworkId)
+  const index = /^[a-z0-9][a-z0-9-]{0,39}$/.test(frameworkId)
+    ? await resolveFramework(viewer.organizationId, frameworkId)
+    : undefined
   const role = index?.workRoles.get(roleId)
   if (!index || !role) notFound()
   const t = await getTranslations('frameworks')
@@ -30,9 +38,26 @@ export default async function WorkRolePage({ params }: { params: Promise<{ frame
         {role.opmCodes?.length ? ` · ${t('role.opm', { codes: role.opmCodes.join(', ') })}` : ''}
       </p>
       <p style={{ maxWidth: '80ch' }}>{role.description}</p>
+      {can(viewer.role, 'roles:edit') ? (
+        <p>
+          <Link
+            className="button"
+            href={`/roles/new?baseline=${encodeURIComponent(`${index.key}#${role.id}`)}`}
+            data-testid="create-role-from"
+          >
+            {t('role.createFrom')}
+          </Link>
+        </p>
+      ) : null}
       {groups.map((g) =>
         g.items.length ? (
-          <section className="card" key={g.key} aria-labelledby={`g-${g.key}`} style={{ marginTop: 16 }} data-testid={`statements-${g.key}`}>
+          <section
+            className="card"
+            key={g.key}
+            aria-labelledby={`g-${g.key}`}
+            style={{ marginTop: 16 }}
+            data-testid={`statements-${g.key}`}
+          >
             <h2 id={`g-${g.key}`}>{t(`role.${g.key}`, { count: g.items.length })}</h2>
             <table>
               <tbody>
@@ -41,7 +66,11 @@ export default async function WorkRolePage({ params }: { params: Promise<{ frame
                     <td className="mono" style={{ whiteSpace: 'nowrap' }}>
                       {s.id}
                     </td>
-                    <td lang="en">{s.text}</td>
+                    <td
+                      lang={index.framework.id === 'nice' || index.framework.id === 'ecsf' ? 'en' : undefined}
+                    >
+                      {s.text}
+                    </td>
                   </tr>
                 ))}
               </tbody>
