@@ -2,48 +2,12 @@
 // Web tier benchmark: cold start to first page, page latency for signed-in pages, server RSS after
 // N requests, and page server time under 50 concurrent clients (BENCH_CONCURRENCY, BENCH_DURATION_MS). Uses the production build in the current directory (npm run build first).
 // Usage: node bench/server-basics.mjs [requests=400] [port=3400]
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+import { pct, rss, signIn as signInAt, startServer } from './lib/server.mjs'
 
 const N = Number(process.argv[2] ?? 400)
 const PORT = Number(process.argv[3] ?? 3400)
-const base = `http://localhost:${PORT}`
-const dataDir = mkdtempSync(path.join(tmpdir(), 'kenshu-bench-'))
-const env = {
-  ...process.env,
-  NODE_ENV: 'production',
-  NEXT_TELEMETRY_DISABLED: '1',
-  KENSHU_DATA_DIR: dataDir,
-  PORT: String(PORT),
-  NEXTAUTH_URL: base,
-  KENSHU_WARM_ON_BOOT: '0',
-}
-delete env.DATABASE_URL
-spawnSync(process.execPath, ['dist/seed.js', '--quiet'], { env, stdio: 'inherit' })
-
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
-}
-const rss = (pid) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
-
-const t0 = performance.now()
-const server = spawn(process.execPath, ['dist/server.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
-let firstPageMs
-for (;;) {
-  try {
-    const r = await fetch(`${base}/signin`)
-    if (r.ok) {
-      await r.text()
-      firstPageMs = performance.now() - t0
-      break
-    }
-  } catch {}
-  await new Promise((r) => setTimeout(r, 20))
-}
+const { base, server, firstPageMs, stop } = await startServer(PORT)
+const signIn = (email) => signInAt(base, email)
 const rssStart = rss(server.pid)
 
 const adminCookie = await signIn('admin@demo.kenshu.local')
@@ -63,29 +27,6 @@ const rssEnd = rss(server.pid)
 
 // Page server time under 50 concurrent clients (each a signed-in browser's worth of requests).
 
-/** Signs in through next-auth's endpoints and returns the Cookie header of that session. */
-async function signIn(email) {
-  const jar = new Map()
-  const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-  const keepC = (r) => {
-    for (const c of r.headers.getSetCookie()) {
-      const [pair] = c.split(';')
-      const i = pair.indexOf('=')
-      jar.set(pair.slice(0, i), pair.slice(i + 1))
-    }
-  }
-  let r = await fetch(`${base}/api/auth/csrf`)
-  keepC(r)
-  const { csrfToken: token } = await r.json()
-  r = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() },
-    body: new URLSearchParams({ csrfToken: token, email, password: 'kenshu-demo-2026', json: 'true' }),
-  })
-  keepC(r)
-  return header()
-}
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50)
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000)
 const learnerCookie = await signIn('learner@demo.kenshu.local')
@@ -128,10 +69,9 @@ for (const [p, cookie] of loadTargets) {
   }
 }
 const rssAfterLoad = rss(server.pid)
-server.kill('SIGTERM')
+stop()
 // Wait for a clean shutdown (it stops its own sandboxes) before the next benchmark starts.
 await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)))
-rmSync(dataDir, { recursive: true, force: true })
 
 const result = {
   machine: `${process.platform} ${process.arch}, node ${process.version}`,

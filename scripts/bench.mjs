@@ -34,6 +34,7 @@ if (!args.has('--no-build') || !existsSync('dist/server.js')) {
   if (b.status !== 0) process.exit(b.status ?? 1)
 }
 step('web', 'node', ['bench/server-basics.mjs', quick ? '200' : '600'], { extraEnv: { BENCH_DURATION_MS: quick ? '4000' : '10000' } })
+step('frameworks', 'node', ['bench/frameworks.mjs', quick ? '2' : '5'])
 step('labStart', 'node', ['--conditions=react-server', '--import', 'tsx', 'bench/lab-start.ts', '--single', quick ? '5' : '20', '--burst', quick ? '20' : '50', '--warm', quick ? '20' : '50'])
 step('terminalRtt', 'node', ['bench/terminal-rtt.mjs', '--iterations', quick ? '200' : '500'])
 step('sandboxMemory', 'npx', ['tsx', 'bench/sandbox-memory.ts', '--count', quick ? '50' : '200'])
@@ -51,6 +52,8 @@ if (web && !web.error) {
   rows.push(['server RSS after requests / after load', `${web.rssAfterRequestsMiB} / ${web.rssAfterLoadMiB} MiB`, ''])
   for (const [p, v] of Object.entries(web.underLoad ?? {})) rows.push([`GET ${p} ×${v.concurrency} clients`, `p50 ${v.p50} · p95 ${v.p95} · p99 ${v.p99} ms`, `${v.rps} req/s, ${v.failed} failed`])
 }
+const fw = b.frameworks?.result
+if (fw && !fw.error) for (const [k, v] of Object.entries(fw)) if (typeof v === 'object') rows.push([k, `p50 ${v.p50} · p95 ${v.p95} · p99 ${v.p99} ms`, `n=${v.n}, ≤ ${v.maxKiB} KiB`])
 const ls = b.labStart?.result
 if (ls && !ls.error) {
   rows.push(['lab start, warm, one at a time', `ready p50 ${ls.singleWarm?.ready?.p50} · prompt p50 ${ls.singleWarm?.prompt?.p50} p95 ${ls.singleWarm?.prompt?.p95} ms`, ''])
