@@ -15,13 +15,41 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 }
 
+/**
+ * Namespaces client components translate with (forms, the lab player, the role editor, uploads).
+ * Server components read every namespace on the server; only these travel to the browser.
+ */
+const CLIENT_NAMESPACES = [
+  'common',
+  'errors',
+  'error',
+  'frameworks',
+  'labs',
+  'orgRoles',
+  'signin',
+  'standards',
+  'locale',
+  'settings',
+  'admin',
+  'apiTokens',
+  'invite',
+] as const
+
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const [viewer, rawLocale, messages, t] = await Promise.all([getViewer(), getLocale(), getMessages(), getTranslations()])
+  const [viewer, rawLocale, messages, t] = await Promise.all([
+    getViewer(),
+    getLocale(),
+    getMessages(),
+    getTranslations(),
+  ])
   const locale = isLocale(rawLocale) ? rawLocale : DEFAULT_LOCALE
   return (
     <html lang={locale} className={inter.variable}>
       <body>
-        <NextIntlClientProvider locale={locale} messages={messages}>
+        <NextIntlClientProvider
+          locale={locale}
+          messages={Object.fromEntries(CLIENT_NAMESPACES.map((ns) => [ns, messages[ns]]))}
+        >
           <Header viewer={viewer} locale={locale} />
           <main id="main">{children}</main>
           <footer className="site-footer">{t('common.footer')}</footer>

@@ -12,7 +12,17 @@ import { addCareerEdgeAction, removeCareerEdgeAction } from '../roles/actions'
 
 export const metadata = { title: 'Career paths' }
 
-const clip = (s: string, n = 26) => (s.length > n ? `${s.slice(0, n - 1)}…` : s)
+/** Shortens a title to fit a node: SVG text does not wrap. Wide (CJK) characters count double. */
+function clip(text: string, maxUnits = 22): string {
+  let units = 0
+  let out = ''
+  for (const ch of text) {
+    units += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1
+    if (units > maxUnits) return `${out.trimEnd()}…`
+    out += ch
+  }
+  return out
+}
 
 export default async function CareerPathsPage() {
   const viewer = await requirePage('/career-paths')
@@ -93,7 +103,7 @@ export default async function CareerPathsPage() {
                   </text>
                   <text x={n.x + 12} y={n.y + 42} fontSize={12} fill="currentColor" opacity={0.7}>
                     {r.positionLevel ? `${to('positionLevelN', { n: r.positionLevel })} · ` : ''}
-                    {r.requirements.length}
+                    {t('statements', { n: r.requirements.length })}
                   </text>
                 </a>
               )

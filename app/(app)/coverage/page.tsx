@@ -81,7 +81,7 @@ export default async function CoveragePage({
       {rows.length > 0 && columns.length === 0 ? <p className="empty">{t('noContent')}</p> : null}
       {rows.length > 0 ? (
         <div className="table-wrap card">
-          <table aria-label={t('matrixLabel')} data-testid="coverage-matrix">
+          <table aria-label={t('matrixLabel')} data-testid="coverage-matrix" className="matrix">
             <thead>
               <tr>
                 <th scope="col">{t('role')}</th>
@@ -90,8 +90,10 @@ export default async function CoveragePage({
                 <th scope="col">{t('gaps')}</th>
                 <th scope="col">{t('share')}</th>
                 {columns.map((c) => (
-                  <th scope="col" key={c.id} style={{ fontSize: 12, fontWeight: 500, minWidth: 90 }}>
-                    <Link href={c.href}>{c.title}</Link>
+                  <th scope="col" key={c.id} className="item">
+                    <Link href={c.href} title={c.title}>
+                      {c.title.length > 48 ? `${c.title.slice(0, 47)}…` : c.title}
+                    </Link>
                     <div className="hint">{t(`kind.${c.kind}`)}</div>
                   </th>
                 ))}
@@ -118,11 +120,7 @@ export default async function CoveragePage({
                         <td
                           key={c.id}
                           title={n ? t('cell', { n }) : undefined}
-                          style={
-                            n
-                              ? { background: 'var(--ok-soft)', textAlign: 'center' }
-                              : { textAlign: 'center', color: 'var(--muted)' }
-                          }
+                          className={n ? 'cell hit' : 'cell miss'}
                         >
                           {n || '·'}
                         </td>
