@@ -56,6 +56,7 @@ async function main() {
     void gateway
       .close()
       .then(() => labs.driver.stopAll())
+      .then(() => labs.settle())
       .finally(() => process.exit(0))
     setTimeout(() => process.exit(0), 5000).unref()
   }

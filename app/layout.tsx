@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from 'next'
 import { NextIntlClientProvider } from 'next-intl'
+import { CLIENT_NAMESPACES } from '@/lib/i18n/client-namespaces'
 import { getLocale, getMessages, getTranslations } from 'next-intl/server'
 import '@fontsource-variable/noto-sans-jp/wght.css'
 import './globals.css'
@@ -14,26 +15,6 @@ export const metadata: Metadata = {
 }
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 }
-
-/**
- * Namespaces client components translate with (forms, the lab player, the role editor, uploads).
- * Server components read every namespace on the server; only these travel to the browser.
- */
-const CLIENT_NAMESPACES = [
-  'common',
-  'errors',
-  'error',
-  'frameworks',
-  'labs',
-  'orgRoles',
-  'signin',
-  'standards',
-  'locale',
-  'settings',
-  'admin',
-  'apiTokens',
-  'invite',
-] as const
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const [viewer, rawLocale, messages, t] = await Promise.all([

@@ -10,10 +10,12 @@ import type { Locale } from '@/lib/i18n/locale'
 const NAV: {
   href: string
   permission: Permission
-  key: 'learn' | 'labs' | 'exec' | 'team' | 'hr' | 'orgRoles' | 'frameworks' | 'admin'
+  key: 'learn' | 'curricula' | 'briefings' | 'labs' | 'exec' | 'team' | 'hr' | 'orgRoles' | 'frameworks' | 'admin'
 }[] = [
   { href: '/learn', permission: 'home:learner', key: 'learn' },
+  { href: '/learn/curricula', permission: 'learn:use', key: 'curricula' },
   { href: '/labs', permission: 'lab:use', key: 'labs' },
+  { href: '/briefings', permission: 'brief:use', key: 'briefings' },
   { href: '/exec', permission: 'home:executive', key: 'exec' },
   { href: '/team', permission: 'home:manager', key: 'team' },
   { href: '/hr', permission: 'home:hr', key: 'hr' },

@@ -43,6 +43,8 @@ check('schemas in sync', 'node', ['scripts/db-schemas.mjs', '--check'])
 if (existsSync('../shared/frameworks')) check('framework content matches importer', 'npx', ['tsx', 'scripts/import-frameworks.ts', '--check'])
 else results.push({ name: 'framework content matches importer (no ../shared/frameworks)', passed: 0, failed: 0, skipped: 1, seconds: '0' })
 
+check('content:check (curricula, briefings)', 'npx', ['tsx', 'scripts/content-check.ts'])
+
 {
   // Every lab package: valid, and in a real sandbox setup → checks fail → solve → checks pass.
   const r = spawnSync('npx', ['tsx', 'scripts/labs-check.ts', '--json'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 20 * 60_000 })

@@ -20,7 +20,7 @@ const components = {
  * repository's labs/ and content/ are ever compiled: learner-entered text is never passed here.
  * Compiled modules are cached by content hash (authored files change only with a deploy).
  */
-export async function renderMdx(source: string) {
+export async function renderMdx(source: string, extra: Record<string, ComponentType<Record<string, unknown>>> = {}) {
   const key = createHash('sha256').update(source).digest('hex')
   let component = compiled.get(key)
   if (!component) {
@@ -29,5 +29,5 @@ export async function renderMdx(source: string) {
     component.catch(() => compiled.delete(key))
   }
   const Content = await component
-  return <Content components={components} />
+  return <Content components={{ ...components, ...extra }} />
 }

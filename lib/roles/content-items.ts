@@ -1,5 +1,8 @@
 import 'server-only'
 import { labCatalog } from '../labs/catalog'
+import { contentCatalog } from '../content/catalog'
+import { briefingStatements, moduleStatements } from '../content/filter'
+import { CONTENT_FRAMEWORK_KEY } from '../content/schema'
 import type { ContentItem } from './coverage'
 
 /**
@@ -10,8 +13,24 @@ import type { ContentItem } from './coverage'
 const CONTENT_FRAMEWORKS: Record<string, string> = { 'nice-v2.1.0': 'nice@2.1.0' }
 
 export async function contentItems(locale: 'ja' | 'en'): Promise<ContentItem[]> {
-  const { labs } = await labCatalog()
-  return [...labs.values()]
+  const [{ labs }, content] = await Promise.all([labCatalog(), contentCatalog()])
+  const modules: ContentItem[] = [...content.modules.values()].map((m) => ({
+    kind: 'module',
+    id: m.id,
+    title: m.title[locale],
+    href: `/learn/modules/${m.id}`,
+    frameworkKey: CONTENT_FRAMEWORK_KEY,
+    statementIds: moduleStatements(m),
+  }))
+  const briefings: ContentItem[] = [...content.briefings.values()].map((b) => ({
+    kind: 'briefing',
+    id: b.id,
+    title: b.title[locale],
+    href: `/briefings/${b.id}`,
+    frameworkKey: CONTENT_FRAMEWORK_KEY,
+    statementIds: briefingStatements(b),
+  }))
+  const labItems: ContentItem[] = [...labs.values()]
     .map(({ lab }) => lab.manifest)
     .map((m) => ({
       kind: 'lab' as const,
@@ -22,4 +41,5 @@ export async function contentItems(locale: 'ja' | 'en'): Promise<ContentItem[]> 
       statementIds: m.framework.statements,
     }))
     .sort((a, b) => a.title.localeCompare(b.title, locale))
+  return [...labItems, ...modules, ...briefings]
 }

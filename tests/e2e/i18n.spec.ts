@@ -54,6 +54,12 @@ test('every page renders in both languages without a missing translation', async
       '/coverage',
       '/coverage?source=nice%402.1.0',
       '/frameworks/import',
+      '/learn/curricula',
+      '/learn/curricula/incident-response',
+      '/learn/modules/incident-handling',
+      '/briefings',
+      '/briefings/iot-botnets-mirai',
+      '/briefings/ai-risks',
     ]) {
       const res = await page.goto(url)
       expect(res?.status(), `${locale} ${url}`).toBe(200)

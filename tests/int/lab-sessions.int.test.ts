@@ -32,6 +32,8 @@ describe.skipIf(!sandbox.available).each(kinds)('lab sessions on %s', (kind) => 
 
   afterAll(async () => {
     await driver.stopAll()
+    // Stop records are written in the background; closing the database under them hung PostgreSQL.
+    await manager.settle()
     await db.drop()
   })
 

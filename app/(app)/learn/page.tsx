@@ -4,18 +4,28 @@ import { listLabSummaries } from '@/lib/labs/view'
 import { isLocale } from '@/lib/i18n/locale'
 import { requirePage } from '@/lib/auth/session'
 import { listTeams } from '@/lib/org/queries'
+import { contentCatalog } from '@/lib/content/catalog'
+import { completionsFor } from '@/lib/content/progress-store'
+import { evidenceFor } from '@/lib/progress/record'
 
 export const metadata = { title: 'My learning' }
 
 export default async function LearnerHome() {
   const viewer = await requirePage('/learn')
   const locale = await getLocale()
-  const [t, tl, teams, labs] = await Promise.all([
+  const lang = locale === 'ja' ? 'ja' : 'en'
+  const [t, tl, tc, teams, labs, content, done, evidence] = await Promise.all([
     getTranslations('home.learner'),
     getTranslations('labs'),
+    getTranslations('content'),
     listTeams(viewer.organizationId),
     listLabSummaries(isLocale(locale) ? locale : 'en'),
+    contentCatalog(),
+    completionsFor({ userId: viewer.id, organizationId: viewer.organizationId }),
+    evidenceFor(viewer.id),
   ])
+  const completedModules = new Set(done.filter((d) => d.itemType === 'module').map((d) => d.itemId))
+  const fmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' })
   const mine = teams.filter((team) => team.members.some((m) => m.userId === viewer.id))
   return (
     <>
@@ -38,13 +48,31 @@ export default async function LearnerHome() {
           </section>
           <section className="card" aria-labelledby="cur-h">
             <h2 id="cur-h">{t('curriculaTitle')}</h2>
-            <p className="empty">{t('curriculaEmpty')}</p>
+            {content.curricula.length === 0 ? <p className="empty">{t('curriculaEmpty')}</p> : null}
+            <ul className="stack" style={{ listStyle: 'none', padding: 0 }}>
+              {content.curricula.map((cur) => (
+                <li key={cur.id}>
+                  <Link href={`/learn/curricula/${cur.id}`}>{cur.title[lang]}</Link>{' '}
+                  <span className="hint">
+                    {tc('progressN', { done: cur.modules.filter((m) => completedModules.has(m)).length, total: cur.modules.length })}
+                  </span>
+                </li>
+              ))}
+            </ul>
           </section>
         </div>
         <div className="stack">
           <section className="card" aria-labelledby="prog-h">
             <h2 id="prog-h">{t('progressTitle')}</h2>
-            <p className="empty">{t('progressEmpty')}</p>
+            {evidence.length === 0 ? <p className="empty">{t('progressEmpty')}</p> : null}
+            <ul className="stack" style={{ listStyle: 'none', padding: 0 }} data-testid="my-evidence">
+              {evidence.slice(0, 12).map((e) => (
+                <li key={e.id}>
+                  <span className="badge mono">{e.statementId}</span> {t(`evidenceKind.${e.kind as 'quiz'}`)} · {t('evidenceLevel', { level: e.level })}{' '}
+                  <span className="hint">{fmt.format(e.createdAt)}</span>
+                </li>
+              ))}
+            </ul>
           </section>
           {mine.length > 0 ? (
             <section className="card" aria-labelledby="teams-h">

@@ -106,12 +106,22 @@ export class LabSessionManager {
     this.bySandbox.delete(sandboxId)
     if (!id || this.deliberate.delete(sandboxId)) return
     this.progress.delete(id)
-    void getDb()
+    const write = getDb()
       .labSession.updateMany({
         where: { id, sandboxId },
         data: { state: 'interrupted', endReason: reason, endedAt: new Date(), sandboxId: null },
       })
       .catch((err: unknown) => console.error('labs: could not record stop', err))
+      .finally(() => this.inflight.delete(write))
+    this.inflight.add(write)
+  }
+
+  /** Writes started by driver callbacks that nobody awaits (stop records). */
+  private readonly inflight = new Set<Promise<unknown>>()
+
+  /** Resolves once every background write has finished: call before closing the database. */
+  async settle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight])
   }
 
   // ── starting ────────────────────────────────────────────────────────────────────────────────────
