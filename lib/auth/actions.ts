@@ -35,6 +35,11 @@ export const ACTION_RULES = {
   removeCareerEdgeAction: 'roles:edit',
   publishStandardAction: 'roles:edit',
   discardStandardAction: 'roles:edit',
+  markLessonReadAction: 'learn:use',
+  submitModuleQuizAction: 'learn:use',
+  markBriefReadAction: 'brief:use',
+  submitBriefingQuizAction: 'brief:use',
+  submitTabletopAction: 'brief:use',
   createApiTokenAction: 'users:manage',
   revokeApiTokenAction: 'users:manage',
 } as const satisfies Record<string, Permission | null>
