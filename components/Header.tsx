@@ -10,10 +10,11 @@ import type { Locale } from '@/lib/i18n/locale'
 const NAV: {
   href: string
   permission: Permission
-  key: 'learn' | 'curricula' | 'briefings' | 'labs' | 'exec' | 'team' | 'hr' | 'orgRoles' | 'frameworks' | 'admin'
+  key: 'learn' | 'curricula' | 'progress' | 'briefings' | 'labs' | 'exec' | 'team' | 'hr' | 'orgRoles' | 'frameworks' | 'admin'
 }[] = [
   { href: '/learn', permission: 'home:learner', key: 'learn' },
   { href: '/learn/curricula', permission: 'learn:use', key: 'curricula' },
+  { href: '/progress', permission: 'home:learner', key: 'progress' },
   { href: '/labs', permission: 'lab:use', key: 'labs' },
   { href: '/briefings', permission: 'brief:use', key: 'briefings' },
   { href: '/exec', permission: 'home:executive', key: 'exec' },

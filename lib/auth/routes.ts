@@ -37,6 +37,7 @@ export const ROUTE_RULES = {
   '/coverage': P('roles:read'),
   '/coverage/[roleId]': P('roles:read'),
   '/admin/api-tokens': P('users:manage'),
+  '/progress': P('learn:use'),
   '/learn/curricula': P('learn:use'),
   '/learn/curricula/[curriculumId]': P('learn:use'),
   '/learn/modules/[moduleId]': P('learn:use'),

@@ -98,6 +98,17 @@ test('an engineer fails then passes a module quiz; the pass is recorded as evide
   )
   await page.goto('/learn')
   await expect(page.getByTestId('my-evidence')).toContainText('Quiz passed')
+  // Readiness: the evidence counts towards a role, the gap and what to do next are listed.
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'My readiness' })
+    .click()
+  const soc = await page.locator('#p-role option', { hasText: 'SOC analyst' }).getAttribute('value')
+  await page.locator('#p-role').selectOption(soc!)
+  await page.getByRole('button', { name: 'Show' }).click()
+  await expect(page.getByTestId('readiness')).toContainText('ready')
+  await expect(page.getByTestId('recommendations').getByRole('listitem').first()).toBeVisible()
+  await expect(page.getByTestId('gaps').locator('summary').first()).toContainText('1 · Basic')
 })
 
 test('briefings and curricula are listed with filters, in both languages', async ({ page, context }) => {

@@ -60,6 +60,7 @@ test('every page renders in both languages without a missing translation', async
       '/briefings',
       '/briefings/iot-botnets-mirai',
       '/briefings/ai-risks',
+      '/progress',
     ]) {
       const res = await page.goto(url)
       expect(res?.status(), `${locale} ${url}`).toBe(200)

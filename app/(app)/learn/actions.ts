@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { runAction } from '@/lib/http/run-action'
 import type { ActionResult } from '@/lib/http/action-result'
 import { isDomainError } from '@/lib/errors'
+import type { Viewer } from '@/lib/auth/session'
 import { markRead, submitQuiz, submitTabletop, type ItemType } from '@/lib/content/progress-store'
 import { afterAction } from '@/lib/content/tabletop'
 import { contentCatalog } from '@/lib/content/catalog'
@@ -34,12 +35,14 @@ function failure(err: unknown): ActionResult {
   throw err
 }
 
-async function read(
-  name: 'markLessonReadAction' | 'markBriefReadAction',
-  itemType: ItemType,
-  formData: FormData,
-) {
-  return runAction(name, formData, z.object({ itemId: ItemId, section: Section }), async (input, viewer) => {
+const ReadSchema = z.object({ itemId: ItemId, section: Section })
+const QuizSchema = z.object({ itemId: ItemId, answers: AnswersJson })
+const QUIZ_LIMITS = { longFields: { answers: 20_000 } }
+
+/** The body shared by both "mark as read" actions (each action keeps its own rule name). */
+const readBody =
+  (itemType: ItemType) =>
+  async (input: z.infer<typeof ReadSchema>, viewer: Viewer): Promise<ActionResult> => {
     try {
       const { completed } = await markRead(
         { userId: viewer.id, organizationId: viewer.organizationId },
@@ -52,53 +55,40 @@ async function read(
     } catch (err) {
       return failure(err)
     }
-  })
-}
+  }
+
+const quizBody =
+  (itemType: ItemType) =>
+  async (input: z.infer<typeof QuizSchema>, viewer: Viewer): Promise<ActionResult> => {
+    try {
+      const result = await submitQuiz(
+        { userId: viewer.id, organizationId: viewer.organizationId },
+        itemType,
+        input.itemId,
+        input.answers,
+        await lang(),
+      )
+      revalidatePath(itemType === 'module' ? `/learn/modules/${input.itemId}` : `/briefings/${input.itemId}`)
+      return { ok: true, data: { result: JSON.stringify(result) } }
+    } catch (err) {
+      return failure(err)
+    }
+  }
 
 export async function markLessonReadAction(formData: FormData) {
-  return read('markLessonReadAction', 'module', formData)
+  return runAction('markLessonReadAction', formData, ReadSchema, readBody('module'))
 }
 
 export async function markBriefReadAction(formData: FormData) {
-  return read('markBriefReadAction', 'briefing', formData)
-}
-
-async function quiz(
-  name: 'submitModuleQuizAction' | 'submitBriefingQuizAction',
-  itemType: ItemType,
-  formData: FormData,
-) {
-  return runAction(
-    name,
-    formData,
-    z.object({ itemId: ItemId, answers: AnswersJson }),
-    async (input, viewer) => {
-      try {
-        const result = await submitQuiz(
-          { userId: viewer.id, organizationId: viewer.organizationId },
-          itemType,
-          input.itemId,
-          input.answers,
-          await lang(),
-        )
-        revalidatePath(
-          itemType === 'module' ? `/learn/modules/${input.itemId}` : `/briefings/${input.itemId}`,
-        )
-        return { ok: true, data: { result: JSON.stringify(result) } }
-      } catch (err) {
-        return failure(err)
-      }
-    },
-    { longFields: { answers: 20_000 } },
-  )
+  return runAction('markBriefReadAction', formData, ReadSchema, readBody('briefing'))
 }
 
 export async function submitModuleQuizAction(formData: FormData) {
-  return quiz('submitModuleQuizAction', 'module', formData)
+  return runAction('submitModuleQuizAction', formData, QuizSchema, quizBody('module'), QUIZ_LIMITS)
 }
 
 export async function submitBriefingQuizAction(formData: FormData) {
-  return quiz('submitBriefingQuizAction', 'briefing', formData)
+  return runAction('submitBriefingQuizAction', formData, QuizSchema, quizBody('briefing'), QUIZ_LIMITS)
 }
 
 export async function submitTabletopAction(formData: FormData) {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest'
+import { proficiency, readiness, recommend, type EvidenceRow } from './readiness'
+import type { ContentItem } from '../roles/coverage'
+
+const now = new Date('2026-11-26T00:00:00Z')
+const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000)
+const ev = (id: string, statementId: string, level: number, age = 1): EvidenceRow => ({
+  id,
+  statementId,
+  frameworkId: 'nice',
+  level,
+  kind: 'x',
+  createdAt: daysAgo(age),
+})
+
+describe('proficiency', () => {
+  it('is the highest current level, with the evidence behind it; stale evidence is shown but proves nothing', () => {
+    const p = proficiency(
+      [
+        ev('e1', 'T1', 1),
+        ev('e2', 'T1', 2, 5),
+        ev('e3', 'T1', 2, 3),
+        ev('e4', 'K1', 3, 900),
+        ev('e5', 'K1', 1, 10),
+      ],
+      { now },
+    )
+    expect(p.get('T1')).toMatchObject({ level: 2, evidence: ['e3', 'e2'], staleLevel: 0 })
+    expect(p.get('K1')).toMatchObject({ level: 1, evidence: ['e5'], staleLevel: 3 })
+    expect(proficiency([ev('e4', 'K1', 3, 900)], { now, staleAfterDays: 1000 }).get('K1')!.level).toBe(3)
+  })
+})
+
+describe('readiness', () => {
+  it('is the weighted share of requirements met, with the biggest gaps first', () => {
+    const p = proficiency([ev('a', 'T1', 2), ev('b', 'K1', 1), ev('c', 'S1', 3, 1000)], { now })
+    const r = readiness(
+      [
+        { statementId: 'T1', level: 2, weight: 1 },
+        { statementId: 'K1', level: 3, weight: 2 },
+        { statementId: 'S1', level: 2, weight: 1 },
+      ],
+      p,
+    )
+    expect(r.met).toBe(1)
+    expect(r.share).toBeCloseTo(1 / 4)
+    expect(r.gaps.map((g) => [g.statementId, g.current, g.stale])).toEqual([
+      ['K1', 1, false],
+      ['S1', 0, true],
+    ])
+    expect(readiness([], p).share).toBe(0)
+  })
+})
+
+describe('recommend', () => {
+  const item = (kind: ContentItem['kind'], id: string, statementIds: string[]): ContentItem => ({
+    kind,
+    id,
+    title: id,
+    href: `/${id}`,
+    frameworkKey: 'nice@2.1.0',
+    statementIds,
+  })
+  const gaps = [
+    { statementId: 'T1', required: 2, current: 0, weight: 2, stale: false },
+    { statementId: 'K1', required: 1, current: 0, weight: 1, stale: false },
+    { statementId: 'S1', required: 3, current: 1, weight: 1, stale: false },
+  ]
+  it('ranks by the weighted gap closed, respects what each kind can prove, and puts prerequisites first', () => {
+    const items = [
+      item('module', 'basics', ['K1']),
+      item('module', 'advanced', ['T1', 'S1']),
+      item('lab', 'iot', ['T1', 'S1']),
+      item('briefing', 'b', ['S1']),
+    ]
+    const recs = recommend(gaps, items, {
+      frameworkKey: 'nice@2.1.0',
+      prerequisites: (id) => (id === 'advanced' ? ['basics'] : []),
+    })
+    expect(recs.map((r) => r.item.id)).toEqual(['iot', 'basics', 'advanced'])
+    expect(recs[0]!.closes).toEqual(['S1', 'T1'])
+    // A briefing (level 1) cannot raise S1 from 1 to 3: not recommended for it.
+    expect(recs.some((r) => r.item.id === 'b')).toBe(false)
+  })
+  it('skips done items and other frameworks', () => {
+    const recs = recommend(
+      gaps,
+      [item('lab', 'iot', ['T1']), { ...item('lab', 'x', ['T1']), frameworkKey: 'ecsf@1' }],
+      { frameworkKey: 'nice@2.1.0', done: new Set(['lab:iot']) },
+    )
+    expect(recs).toEqual([])
+  })
+})
