@@ -104,7 +104,7 @@ test('an engineer fails then passes a module quiz; the pass is recorded as evide
     .getByRole('link', { name: 'My readiness' })
     .click()
   const soc = await page.locator('#p-role option', { hasText: 'SOC analyst' }).getAttribute('value')
-  await page.locator('#p-role').selectOption(soc!)
+  await page.locator('#p-role').selectOption(soc)
   await page.getByRole('button', { name: 'Show' }).click()
   await expect(page.getByTestId('readiness')).toContainText('ready')
   await expect(page.getByTestId('recommendations').getByRole('listitem').first()).toBeVisible()
