@@ -34,6 +34,7 @@ export const ACTION_RULES = {
   addCareerEdgeAction: 'roles:edit',
   removeCareerEdgeAction: 'roles:edit',
   publishStandardAction: 'roles:edit',
+  setStatementTranslationAction: 'roles:edit',
   discardStandardAction: 'roles:edit',
   markLessonReadAction: 'learn:use',
   submitModuleQuizAction: 'learn:use',

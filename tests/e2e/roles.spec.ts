@@ -159,6 +159,22 @@ test('an organisation standard: a broken file gets line-level errors and saves n
   ).toBeVisible()
 })
 
+test('HR adds a Japanese translation of a statement; the source text stays', async ({ page, context }) => {
+  await signInAPI(context.request, USERS.hr.email)
+  await page.goto('/frameworks/nice/roles/PD-WRL-003')
+  await page.getByTestId('language-switch').selectOption('ja')
+  const form = page.getByTestId('translate-statement')
+  await form.getByLabel('ステートメント').selectOption('T1084')
+  await form.getByLabel('訳文').fill('異常なネットワーク活動を特定する <b>')
+  await form.getByRole('button', { name: '訳を保存' }).click()
+  await expect(form.getByTestId('form-success')).toBeVisible()
+  const row = page.getByTestId('statements-tasks').getByRole('row').filter({ hasText: 'T1084' })
+  await expect(row).toContainText('Identify anomalous network activity')
+  await expect(row.getByTestId('org-translation')).toHaveText('組織の訳: 異常なネットワーク活動を特定する <b>')
+  await page.getByTestId('language-switch').selectOption('en')
+  await expect(row.getByTestId('org-translation')).toHaveCount(0)
+})
+
 test('managers and learners read roles but cannot edit them', async ({ page, context }) => {
   await signInAPI(context.request, USERS.learner.email)
   await page.goto('/roles')

@@ -24,6 +24,7 @@ import {
   saveDraft,
 } from '@/lib/frameworks/registry'
 import { getFramework } from '@/lib/frameworks/catalog'
+import { setTranslation, translationsFor } from '@/lib/frameworks/translations'
 import type { Framework } from '@/lib/frameworks/schema'
 
 // Role requirements, versions, career paths and organisation standards against real SQLite and
@@ -288,5 +289,18 @@ describe.each(kinds)('roles and career paths on %s', (kind) => {
         defaultLevel: 3,
       }),
     ).rejects.toMatchObject({ code: 'INVALID' })
+  })
+
+  test('organisation translations of statements: set, replace, remove, per organisation and locale', async () => {
+    const t = { frameworkId: 'nice', frameworkVersion: '2.1.0', statementId: 'T1084', locale: 'ja' as const }
+    await setTranslation(orgId, hrId, { ...t, text: '異常なネットワーク活動を特定する' })
+    await setTranslation(orgId, hrId, { ...t, text: ' 異常な通信を特定する ' })
+    expect(await translationsFor(orgId, 'nice@2.1.0', 'ja')).toEqual(new Map([['T1084', '異常な通信を特定する']]))
+    expect((await translationsFor(orgId, 'nice@2.1.0', 'en')).size).toBe(0)
+    expect((await translationsFor(otherOrgId, 'nice@2.1.0', 'ja')).size).toBe(0)
+    await expect(setTranslation(orgId, hrId, { ...t, statementId: 'T0000', text: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(setTranslation(otherOrgId, hrId, { ...t, frameworkId: 'acme-std', frameworkVersion: '2026.1', statementId: 'T1', text: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await setTranslation(orgId, hrId, { ...t, text: '' })
+    expect((await translationsFor(orgId, 'nice@2.1.0', 'ja')).size).toBe(0)
   })
 })

@@ -5,6 +5,7 @@ import { requirePage } from '@/lib/auth/session'
 import { can } from '@/lib/auth/rbac'
 import { getRole, listRoleVersions } from '@/lib/roles/store'
 import { resolveFramework } from '@/lib/frameworks/registry'
+import { translationsFor } from '@/lib/frameworks/translations'
 import { contentItems } from '@/lib/roles/content-items'
 import { indexContent, roleCoverage } from '@/lib/roles/coverage'
 import { countByType, diffRequirements } from '@/lib/roles/requirements'
@@ -31,6 +32,7 @@ export default async function RolePage({ params }: { params: Promise<{ roleId: s
     contentItems(locale),
   ])
   const editable = can(viewer.role, 'roles:edit')
+  const translated = await translationsFor(viewer.organizationId, role.frameworkKey, locale)
   const statement = (id: string) => fw?.statements.get(id)
   const counts = countByType(role.requirements, (id) => statement(id)?.type)
   const cov = roleCoverage(role.frameworkKey, role.requirements, indexContent(items))
@@ -125,6 +127,11 @@ export default async function RolePage({ params }: { params: Promise<{ roleId: s
                         lang={fw?.framework.id === 'nice' || fw?.framework.id === 'ecsf' ? 'en' : undefined}
                       >
                         {statement(r.statementId)?.text}
+                        {translated.has(r.statementId) ? (
+                          <div className="hint" lang={locale}>
+                            {tf('role.orgTranslation')}: {translated.get(r.statementId)}
+                          </div>
+                        ) : null}
                       </td>
                       <td data-testid="req-level">{t(`levelNames.${r.level}`)}</td>
                       <td>{r.weight}</td>

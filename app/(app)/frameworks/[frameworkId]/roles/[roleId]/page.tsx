@@ -1,6 +1,9 @@
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
-import { getTranslations } from 'next-intl/server'
+import { getLocale, getTranslations } from 'next-intl/server'
+import { translationsFor } from '@/lib/frameworks/translations'
+import { ActionForm } from '@/components/ActionForm'
+import { setStatementTranslationAction } from '../../../actions'
 import { requirePage } from '@/lib/auth/session'
 import { getRoleStatements } from '@/lib/frameworks/catalog'
 import { resolveFramework } from '@/lib/frameworks/registry'
@@ -21,7 +24,12 @@ export default async function WorkRolePage({
     : undefined
   const role = index?.workRoles.get(roleId)
   if (!index || !role) notFound()
-  const t = await getTranslations('frameworks')
+  const locale = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const [t, translated] = await Promise.all([
+    getTranslations('frameworks'),
+    translationsFor(viewer.organizationId, index.key, locale),
+  ])
+  const editable = can(viewer.role, 'roles:edit')
   const groups = [
     { key: 'tasks', items: getRoleStatements(index, roleId, 'task') ?? [] },
     { key: 'knowledge', items: getRoleStatements(index, roleId, 'knowledge') ?? [] },
@@ -38,7 +46,7 @@ export default async function WorkRolePage({
         {role.opmCodes?.length ? ` · ${t('role.opm', { codes: role.opmCodes.join(', ') })}` : ''}
       </p>
       <p style={{ maxWidth: '80ch' }}>{role.description}</p>
-      {can(viewer.role, 'roles:edit') ? (
+      {editable ? (
         <p>
           <Link
             className="button"
@@ -70,6 +78,11 @@ export default async function WorkRolePage({
                       lang={index.framework.id === 'nice' || index.framework.id === 'ecsf' ? 'en' : undefined}
                     >
                       {s.text}
+                      {translated.has(s.id) ? (
+                        <div className="hint" lang={locale} data-testid="org-translation">
+                          {t('role.orgTranslation')}: {translated.get(s.id)}
+                        </div>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
@@ -78,6 +91,38 @@ export default async function WorkRolePage({
           </section>
         ) : null,
       )}
+      {editable ? (
+        <section className="card" aria-labelledby="tr-h" style={{ marginTop: 16 }}>
+          <h2 id="tr-h">{t('role.translateTitle')}</h2>
+          <p className="hint">{t('role.translateLead')}</p>
+          <ActionForm
+            action={setStatementTranslationAction}
+            testId="translate-statement"
+            resetOnSuccess
+            successKey="frameworks.role.translationSaved"
+          >
+            <input type="hidden" name="frameworkId" value={index.framework.id} />
+            <input type="hidden" name="frameworkVersion" value={index.framework.version} />
+            <input type="hidden" name="roleId" value={role.id} />
+            <input type="hidden" name="locale" value={locale} />
+            <label htmlFor="tr-statement">{t('role.translateStatement')}</label>
+            <select id="tr-statement" name="statementId">
+              {groups
+                .flatMap((g) => g.items)
+                .map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.id} — {s.text.length > 80 ? `${s.text.slice(0, 79)}…` : s.text}
+                  </option>
+                ))}
+            </select>
+            <label htmlFor="tr-text">{t('role.translateText')}</label>
+            <textarea id="tr-text" name="text" maxLength={1000} rows={2} />
+            <div>
+              <button type="submit">{t('role.translateSave')}</button>
+            </div>
+          </ActionForm>
+        </section>
+      ) : null}
       <div style={{ marginTop: 16 }}>
         <Attribution attribution={index.framework.attribution} label={t('attribution')} />
       </div>
