@@ -48,6 +48,7 @@ export const ROUTE_RULES = {
   '/labs/[labId]': P('lab:use'),
   '/api/labs/sessions/[sessionId]': P('lab:use'),
   '/api/health': { access: 'public' },
+  '/api/progress/readiness': P('org:readiness'),
   // The JSON API for HR systems (docs/api.md, /api/v1/openapi.json). GET needs the permission below;
   // writing methods additionally need roles:edit (checked in the handler). Bearer tokens or a session.
   '/api/v1/openapi.json': { access: 'public' },

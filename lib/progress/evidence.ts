@@ -3,7 +3,14 @@
  * 3 advanced · 4 expert): what level each kind of evidence can prove. The progress capability (issue
  * #6) turns evidence into proficiency; labs and content only record it through `recordEvidence`.
  */
-export const EVIDENCE_KINDS = ['lab-task', 'lab-complete-no-hints', 'quiz', 'briefing', 'assessment', 'attestation'] as const
+export const EVIDENCE_KINDS = [
+  'lab-task',
+  'lab-complete-no-hints',
+  'quiz',
+  'briefing',
+  'assessment',
+  'attestation',
+] as const
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number]
 
 /** The highest proficiency level a kind of evidence supports. */

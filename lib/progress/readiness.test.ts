@@ -91,3 +91,10 @@ describe('recommend', () => {
     expect(recs).toEqual([])
   })
 })
+
+describe('readiness buckets', () => {
+  it('places shares in the distribution buckets of the HR overview', async () => {
+    const { bucketOf } = await import('./store')
+    expect([0, 0.24, 0.25, 0.49, 0.5, 0.79, 0.8, 1].map(bucketOf)).toEqual([0, 0, 1, 1, 2, 2, 3, 3])
+  })
+})

@@ -14,7 +14,14 @@ export async function recordEvidence(e: EvidenceInput, tx?: Tx): Promise<number>
   let written = 0
   for (const row of evidenceRows(e)) {
     const existing = await db.evidence.findUnique({
-      where: { userId_sourceType_sourceId_statementId: { userId: row.userId, sourceType: row.sourceType, sourceId: row.sourceId, statementId: row.statementId } },
+      where: {
+        userId_sourceType_sourceId_statementId: {
+          userId: row.userId,
+          sourceType: row.sourceType,
+          sourceId: row.sourceId,
+          statementId: row.statementId,
+        },
+      },
       select: { id: true },
     })
     if (existing) continue
@@ -32,7 +39,11 @@ export async function recordEvidence(e: EvidenceInput, tx?: Tx): Promise<number>
 /** A person's evidence, newest first (for the lab result page and, later, the progress views). */
 export async function evidenceFor(userId: string, sourceType?: string, sourceIdPrefix?: string) {
   return getDb().evidence.findMany({
-    where: { userId, ...(sourceType ? { sourceType } : {}), ...(sourceIdPrefix ? { sourceId: { startsWith: sourceIdPrefix } } : {}) },
+    where: {
+      userId,
+      ...(sourceType ? { sourceType } : {}),
+      ...(sourceIdPrefix ? { sourceId: { startsWith: sourceIdPrefix } } : {}),
+    },
     orderBy: { createdAt: 'desc' },
     take: 500,
   })

@@ -94,3 +94,29 @@ test('the browser session cannot be used for cross-site writes, and a bad bearer
   )
   await learner.dispose()
 })
+
+test('a manager sees the team heatmap; HR exports readiness as CSV; a learner cannot', async ({
+  playwright,
+  baseURL,
+  page,
+  context,
+}) => {
+  await signInAPI(context.request, USERS.manager.email)
+  await page.goto('/team')
+  const heat = page.getByTestId('heatmap').first()
+  await expect(heat.getByRole('row').filter({ hasText: 'Aoi Tanaka' })).toContainText('%')
+  await expect(heat).not.toContainText(USERS.manager.name)
+  const hr = await playwright.request.newContext({ baseURL })
+  await signInAPI(hr, USERS.hr.email)
+  const csv = await hr.get('/api/progress/readiness')
+  expect(csv.status()).toBe(200)
+  expect(csv.headers()['content-type']).toContain('text/csv')
+  const text = await csv.text()
+  expect(text.split('\r\n')[0]).toContain('SOC analyst / SOC アナリスト')
+  expect(text).toContain('learner@demo.kenshu.local')
+  await hr.dispose()
+  const learner = await playwright.request.newContext({ baseURL })
+  await signInAPI(learner, USERS.learner.email)
+  expect((await learner.get('/api/progress/readiness')).status()).toBe(403)
+  await learner.dispose()
+})

@@ -3,7 +3,8 @@ import { requirePage } from '@/lib/auth/session'
 import { listTeams, orgOverview } from '@/lib/org/queries'
 import { ROLES } from '@/lib/auth/rbac'
 import Link from 'next/link'
-import { listRoles } from '@/lib/roles/store'
+import { listRoles, listRolesWithRequirements } from '@/lib/roles/store'
+import { BUCKETS, bucketOf, organisationPeople, readinessOf } from '@/lib/progress/store'
 
 export const metadata = { title: 'Workforce' }
 
@@ -17,6 +18,17 @@ export default async function HrHome() {
     listTeams(viewer.organizationId),
     listRoles(viewer.organizationId),
   ])
+  const tp = await getTranslations('progress')
+  const overviewByRole = await readinessOf(
+    viewer.organizationId,
+    await organisationPeople(viewer.organizationId),
+    await listRolesWithRequirements(viewer.organizationId),
+  )
+  const distribution = overviewByRole.roles.map((role) => {
+    const counts = BUCKETS.map(() => 0)
+    for (const p of overviewByRole.people) counts[bucketOf(p.byRole.get(role.id) ?? 0)]! += 1
+    return { role, counts }
+  })
   return (
     <>
       <h1>{t('title')}</h1>
@@ -64,6 +76,41 @@ export default async function HrHome() {
           </p>
         </section>
       </div>
+      <section className="card" aria-labelledby="ready-h" style={{ marginTop: 16 }}>
+        <h2 id="ready-h">{tp('orgTitle')}</h2>
+        <p className="hint">{tp('orgLead', { people: overviewByRole.people.length })}</p>
+        <div className="table-wrap">
+          <table data-testid="org-readiness">
+            <thead>
+              <tr>
+                <th scope="col">{tp('role')}</th>
+                {BUCKETS.map((b, i) => (
+                  <th scope="col" key={b}>
+                    {tp(`bucket${i as 0 | 1 | 2 | 3}`)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {distribution.map(({ role, counts }) => (
+                <tr key={role.id}>
+                  <th scope="row">
+                    <Link href={`/roles/${role.id}`}>{role.title}</Link>
+                  </th>
+                  {counts.map((n, i) => (
+                    <td key={i}>{n}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p>
+          <a href="/api/progress/readiness" download data-testid="readiness-csv">
+            {tp('exportCsv')}
+          </a>
+        </p>
+      </section>
     </>
   )
 }

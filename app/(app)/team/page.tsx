@@ -1,16 +1,32 @@
 import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
 import { teamsLedBy } from '@/lib/org/queries'
+import { getLocale } from 'next-intl/server'
+import { readinessOf } from '@/lib/progress/store'
+import { listRolesWithRequirements } from '@/lib/roles/store'
 
 export const metadata = { title: 'My teams' }
 
 export default async function ManagerHome() {
   const viewer = await requirePage('/team')
-  const [t, tr, teams] = await Promise.all([
+  const [t, tr, tp, teams, roles, locale] = await Promise.all([
     getTranslations('home.manager'),
     getTranslations('roles'),
+    getTranslations('progress'),
     teamsLedBy(viewer.organizationId, viewer.id),
+    listRolesWithRequirements(viewer.organizationId),
+    getLocale(),
   ])
+  const pct = new Intl.NumberFormat(locale, { style: 'percent' })
+  // Only the members of teams this viewer leads: the heatmap never shows anyone else.
+  const heat = await Promise.all(
+    teams.map(async (team) => {
+      const members = team.members
+        .filter((m) => !m.isLead)
+        .map((m) => ({ id: m.userId, name: m.name, email: '' }))
+      return { team, ...(await readinessOf(viewer.organizationId, members, roles)) }
+    }),
+  )
   return (
     <>
       <h1>{t('title')}</h1>
@@ -32,6 +48,52 @@ export default async function ManagerHome() {
           </section>
         ))}
       </div>
+      {heat.map(({ team, people }) =>
+        people.length && roles.length ? (
+          <section
+            className="card"
+            key={team.id}
+            aria-labelledby={`heat-${team.id}`}
+            style={{ marginTop: 16 }}
+          >
+            <h2 id={`heat-${team.id}`}>{tp('heatmapTitle', { team: team.name })}</h2>
+            <div className="table-wrap">
+              <table className="matrix" data-testid="heatmap">
+                <thead>
+                  <tr>
+                    <th scope="col">{tp('person')}</th>
+                    {roles.map((r) => (
+                      <th scope="col" className="item" key={r.id}>
+                        {r.title}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {people.map((p) => (
+                    <tr key={p.userId}>
+                      <th scope="row">{p.name}</th>
+                      {roles.map((r) => {
+                        const share = p.byRole.get(r.id) ?? 0
+                        return (
+                          <td
+                            key={r.id}
+                            className="cell"
+                            style={{ background: `hsl(${Math.round(share * 120)} 70% 90%)` }}
+                          >
+                            {pct.format(share)}
+                          </td>
+                        )
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <p className="hint">{tp('heatmapLegend')}</p>
+          </section>
+        ) : null,
+      )}
     </>
   )
 }
