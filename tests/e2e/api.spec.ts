@@ -103,7 +103,7 @@ test('a manager sees the team heatmap; HR exports readiness as CSV; a learner ca
 }) => {
   await signInAPI(context.request, USERS.manager.email)
   await page.goto('/team')
-  const heat = page.getByTestId('heatmap').first()
+  const heat = page.getByTestId('heatmap').filter({ hasText: 'Aoi Tanaka' })
   await expect(heat.getByRole('row').filter({ hasText: 'Aoi Tanaka' })).toContainText('%')
   await expect(heat).not.toContainText(USERS.manager.name)
   const hr = await playwright.request.newContext({ baseURL })
