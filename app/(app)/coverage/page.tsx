@@ -1,6 +1,7 @@
 import Link from 'next/link'
-import { getLocale, getTranslations } from 'next-intl/server'
+import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
+import { currentLocale } from '@/lib/i18n/current'
 import { RolesTabs } from '@/components/roles/RolesTabs'
 import { listRolesWithRequirements } from '@/lib/roles/store'
 import { listFrameworkIndexes } from '@/lib/frameworks/registry'
@@ -23,7 +24,7 @@ export default async function CoveragePage({
 }) {
   const viewer = await requirePage('/coverage')
   const source = String((await searchParams).source ?? 'org')
-  const locale = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const locale = await currentLocale()
   const [t, frameworks, items] = await Promise.all([
     getTranslations('coverage'),
     listFrameworkIndexes(viewer.organizationId),

@@ -1,8 +1,8 @@
 import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
+import { currentLocale } from '@/lib/i18n/current'
 import { orgOverview } from '@/lib/org/queries'
 import Link from 'next/link'
-import { getLocale } from 'next-intl/server'
 import { contentCatalog } from '@/lib/content/catalog'
 import { completionsFor } from '@/lib/content/progress-store'
 
@@ -10,7 +10,7 @@ export const metadata = { title: 'Briefings' }
 
 export default async function ExecutiveHome() {
   const viewer = await requirePage('/exec')
-  const lang = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const lang = await currentLocale()
   const [t, tc, overview, content, done] = await Promise.all([
     getTranslations('home.executive'),
     getTranslations('content'),

@@ -1,8 +1,8 @@
 'use server'
 import { revalidatePath } from 'next/cache'
-import { getLocale } from 'next-intl/server'
 import { z } from 'zod'
 import { runAction } from '@/lib/http/run-action'
+import { currentLocale } from '@/lib/i18n/current'
 import type { ActionResult } from '@/lib/http/action-result'
 import { isDomainError } from '@/lib/errors'
 import type { Viewer } from '@/lib/auth/session'
@@ -28,7 +28,7 @@ const AnswersJson = z
     return z.NEVER
   })
 
-const lang = async () => ((await getLocale()) === 'ja' ? 'ja' : 'en')
+const lang = currentLocale
 
 function failure(err: unknown): ActionResult {
   if (isDomainError(err)) return { ok: false, code: err.code === 'FORBIDDEN' ? 'FORBIDDEN' : err.code }

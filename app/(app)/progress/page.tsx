@@ -1,6 +1,7 @@
 import Link from 'next/link'
-import { getLocale, getTranslations } from 'next-intl/server'
+import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
+import { currentLocale } from '@/lib/i18n/current'
 import { listRolesWithRequirements, listCareerEdges } from '@/lib/roles/store'
 import { resolveFramework } from '@/lib/frameworks/registry'
 import { evidenceFor } from '@/lib/progress/record'
@@ -21,7 +22,7 @@ export default async function ProgressPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>
 }) {
   const viewer = await requirePage('/progress')
-  const lang = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const lang = await currentLocale()
   const wanted = (await searchParams).role
   const [t, to, roles, edges, evidence, items, content, done] = await Promise.all([
     getTranslations('progress'),

@@ -1,6 +1,7 @@
 import Link from 'next/link'
-import { getLocale, getTranslations } from 'next-intl/server'
+import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
+import { currentLocale } from '@/lib/i18n/current'
 import { RolesTabs } from '@/components/roles/RolesTabs'
 import { can } from '@/lib/auth/rbac'
 import { listRolesWithRequirements } from '@/lib/roles/store'
@@ -17,7 +18,7 @@ export default async function RolesPage({
 }) {
   const viewer = await requirePage('/roles')
   const includeArchived = (await searchParams).archived === '1'
-  const locale = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const locale = await currentLocale()
   const [t, roles, frameworks, items] = await Promise.all([
     getTranslations('orgRoles'),
     listRolesWithRequirements(viewer.organizationId, { includeArchived }),

@@ -1,7 +1,8 @@
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
-import { getLocale, getTranslations } from 'next-intl/server'
+import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
+import { currentLocale } from '@/lib/i18n/current'
 import { contentCatalog, localizedText } from '@/lib/content/catalog'
 import { completion, labFindings, lastTabletopRun, sectionsDone } from '@/lib/content/progress-store'
 import { publicQuiz } from '@/lib/content/quiz'
@@ -19,7 +20,7 @@ export const metadata = { title: 'Briefing' }
 export default async function BriefingPage({ params }: { params: Promise<{ briefingId: string }> }) {
   const viewer = await requirePage('/briefings/[briefingId]')
   const { briefingId } = await params
-  const lang = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const lang = await currentLocale()
   const c = await contentCatalog()
   const b = c.briefings.get(briefingId)
   if (!b) notFound()
@@ -103,7 +104,11 @@ export default async function BriefingPage({ params }: { params: Promise<{ brief
               time: i.time[lang],
               title: i.title[lang],
               situation: i.situation[lang],
-              decisions: i.decisions.map((d) => ({ id: d.id, label: d.label[lang], consequence: d.consequence[lang] })),
+              decisions: i.decisions.map((d) => ({
+                id: d.id,
+                label: d.label[lang],
+                consequence: d.consequence[lang],
+              })),
             }))}
           >
             {linked && findings ? (

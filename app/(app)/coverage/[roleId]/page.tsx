@@ -1,7 +1,8 @@
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
-import { getLocale, getTranslations } from 'next-intl/server'
+import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
+import { currentLocale } from '@/lib/i18n/current'
 import { getRole } from '@/lib/roles/store'
 import { resolveFramework } from '@/lib/frameworks/registry'
 import { contentItems } from '@/lib/roles/content-items'
@@ -22,7 +23,7 @@ export default async function RoleCoveragePage({
   const gapsOnly = (await searchParams).gaps === '1'
   const role = await getRole(viewer.organizationId, roleId)
   if (!role) notFound()
-  const locale = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const locale = await currentLocale()
   const [t, to, tf, fw, items] = await Promise.all([
     getTranslations('coverage'),
     getTranslations('orgRoles'),

@@ -1,7 +1,8 @@
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
-import { getLocale, getTranslations } from 'next-intl/server'
+import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
+import { currentLocale } from '@/lib/i18n/current'
 import { can } from '@/lib/auth/rbac'
 import { getRole, listRoleVersions } from '@/lib/roles/store'
 import { resolveFramework } from '@/lib/frameworks/registry'
@@ -23,7 +24,7 @@ export default async function RolePage({ params }: { params: Promise<{ roleId: s
   const { roleId } = await params
   const role = await getRole(viewer.organizationId, roleId)
   if (!role) notFound()
-  const locale = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const locale = await currentLocale()
   const [t, tf, fw, versions, items] = await Promise.all([
     getTranslations('orgRoles'),
     getTranslations('frameworks'),

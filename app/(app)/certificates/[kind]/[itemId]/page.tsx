@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation'
-import { getLocale, getTranslations } from 'next-intl/server'
+import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
+import { currentLocale } from '@/lib/i18n/current'
 import { contentCatalog } from '@/lib/content/catalog'
 import { completion } from '@/lib/content/progress-store'
 import { PrintButton } from '@/components/content/PrintButton'
@@ -8,14 +9,22 @@ import { PrintButton } from '@/components/content/PrintButton'
 export const metadata = { title: 'Certificate' }
 
 /** The viewer's own certificate for a completed briefing, module or curriculum (print to PDF). */
-export default async function CertificatePage({ params }: { params: Promise<{ kind: string; itemId: string }> }) {
+export default async function CertificatePage({
+  params,
+}: {
+  params: Promise<{ kind: string; itemId: string }>
+}) {
   const viewer = await requirePage('/certificates/[kind]/[itemId]')
   const { kind, itemId } = await params
   if (kind !== 'briefing' && kind !== 'module' && kind !== 'curriculum') notFound()
-  const lang = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const lang = await currentLocale()
   const c = await contentCatalog()
   const title =
-    kind === 'briefing' ? c.briefings.get(itemId)?.title : kind === 'module' ? c.modules.get(itemId)?.title : c.curricula.find((x) => x.id === itemId)?.title
+    kind === 'briefing'
+      ? c.briefings.get(itemId)?.title
+      : kind === 'module'
+        ? c.modules.get(itemId)?.title
+        : c.curricula.find((x) => x.id === itemId)?.title
   if (!title) notFound()
   const done = await completion({ userId: viewer.id, organizationId: viewer.organizationId }, kind, itemId)
   if (!done) notFound()

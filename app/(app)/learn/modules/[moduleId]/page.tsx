@@ -1,7 +1,8 @@
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
-import { getLocale, getTranslations } from 'next-intl/server'
+import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
+import { currentLocale } from '@/lib/i18n/current'
 import { contentCatalog, localizedText } from '@/lib/content/catalog'
 import { attemptsFor, completion, sectionsDone } from '@/lib/content/progress-store'
 import { publicQuiz } from '@/lib/content/quiz'
@@ -17,12 +18,17 @@ export const metadata = { title: 'Module' }
 export default async function ModulePage({ params }: { params: Promise<{ moduleId: string }> }) {
   const viewer = await requirePage('/learn/modules/[moduleId]')
   const { moduleId } = await params
-  const lang = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const lang = await currentLocale()
   const c = await contentCatalog()
   const m = c.modules.get(moduleId)
   if (!m) notFound()
   const who = { userId: viewer.id, organizationId: viewer.organizationId }
-  const [t, done, attempts, finished] = await Promise.all([getTranslations('content'), sectionsDone(who, 'module', m.id), attemptsFor(who, 'module', m.id), completion(who, 'module', m.id)])
+  const [t, done, attempts, finished] = await Promise.all([
+    getTranslations('content'),
+    sectionsDone(who, 'module', m.id),
+    attemptsFor(who, 'module', m.id),
+    completion(who, 'module', m.id),
+  ])
   const lessons = await Promise.all(
     m.lessons.map(async (l) => {
       const text = await localizedText(m.lessonFiles[l.id] ?? {}, lang)
@@ -39,7 +45,8 @@ export default async function ModulePage({ params }: { params: Promise<{ moduleI
       <h1>{m.title[lang]}</h1>
       <p className="lead">{m.summary[lang]}</p>
       <p className="hint">
-        <span className="badge">{t(`level.${m.level}`)}</span> {t('progressN', { done: done.size, total: m.lessons.length + 1 })}
+        <span className="badge">{t(`level.${m.level}`)}</span>{' '}
+        {t('progressN', { done: done.size, total: m.lessons.length + 1 })}
       </p>
       {finished ? (
         <p className="alert success" data-testid="module-complete">
@@ -47,7 +54,13 @@ export default async function ModulePage({ params }: { params: Promise<{ moduleI
         </p>
       ) : null}
       {lessons.map((l, i) => (
-        <section className="card" key={l.id} aria-labelledby={`l-${l.id}`} style={{ marginBottom: 16 }} data-testid={`lesson-${l.id}`}>
+        <section
+          className="card"
+          key={l.id}
+          aria-labelledby={`l-${l.id}`}
+          style={{ marginBottom: 16 }}
+          data-testid={`lesson-${l.id}`}
+        >
           <h2 id={`l-${l.id}`}>
             {i + 1}. {l.title[lang]} <span className="hint">{t('minutes', { n: l.minutes })}</span>
           </h2>
@@ -79,7 +92,8 @@ export default async function ModulePage({ params }: { params: Promise<{ moduleI
           <ul>
             {labs.map((l) => (
               <li key={l.id}>
-                {l.lab ? <Link href={`/labs/${l.id}`}>{l.lab.lab.manifest.title[lang]}</Link> : l.id} — {l.why[lang]}
+                {l.lab ? <Link href={`/labs/${l.id}`}>{l.lab.lab.manifest.title[lang]}</Link> : l.id} —{' '}
+                {l.why[lang]}
               </li>
             ))}
           </ul>

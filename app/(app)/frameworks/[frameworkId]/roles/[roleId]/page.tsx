@@ -1,10 +1,11 @@
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
-import { getLocale, getTranslations } from 'next-intl/server'
+import { getTranslations } from 'next-intl/server'
 import { translationsFor } from '@/lib/frameworks/translations'
 import { ActionForm } from '@/components/ActionForm'
 import { setStatementTranslationAction } from '../../../actions'
 import { requirePage } from '@/lib/auth/session'
+import { currentLocale } from '@/lib/i18n/current'
 import { getRoleStatements } from '@/lib/frameworks/catalog'
 import { resolveFramework } from '@/lib/frameworks/registry'
 import { can } from '@/lib/auth/rbac'
@@ -24,7 +25,7 @@ export default async function WorkRolePage({
     : undefined
   const role = index?.workRoles.get(roleId)
   if (!index || !role) notFound()
-  const locale = (await getLocale()) === 'ja' ? 'ja' : 'en'
+  const locale = await currentLocale()
   const [t, translated] = await Promise.all([
     getTranslations('frameworks'),
     translationsFor(viewer.organizationId, index.key, locale),
