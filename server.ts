@@ -10,6 +10,8 @@ import { prepareRuntime } from './server/prepare'
 import { attachTerminalGateway } from './server/terminal-gateway'
 import { CLIENT_ADDRESS_HEADER } from './server/constants'
 import { labSessions } from './lib/labs/sessions/manager'
+import { lrsConfig } from './lib/xapi/config'
+import { startXapiForwarder } from './lib/xapi/outbox'
 
 const dev = process.argv.includes('--dev') || process.env.NODE_ENV === 'development'
 const port = Number(process.env.PORT ?? 3000)
@@ -45,6 +47,9 @@ async function main() {
   if (process.env.KENSHU_WARM_ON_BOOT !== '0' && labs.options.warmPerLab > 0)
     setTimeout(() => void labs.warmAll().catch((err: unknown) => console.error('labs: warming failed', err)), 2000).unref()
 
+  // xAPI statements are forwarded to an external LRS when XAPI_LRS_ENDPOINT is set (docs/xapi.md).
+  const stopXapi = lrsConfig() ? startXapiForwarder({ intervalMs: 15_000 }) : undefined
+
   server.listen(port, hostname, () => {
     const ms = Math.round(performance.now() - t0)
     console.log(`Kenshu ready on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port} (${dev ? 'dev' : 'production'}, ${runtime.dbKind}, ${ms} ms)`)
@@ -57,6 +62,7 @@ async function main() {
       .close()
       .then(() => labs.driver.stopAll())
       .then(() => labs.settle())
+      .then(() => stopXapi?.())
       .finally(() => process.exit(0))
     setTimeout(() => process.exit(0), 5000).unref()
   }

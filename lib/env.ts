@@ -20,6 +20,13 @@ const EnvSchema = z.object({
   /** Organisation slug SSO users are placed in on first sign-in (as learners). */
   OIDC_DEFAULT_ORG: z.string().min(1).optional(),
   KENSHU_SANDBOX: z.enum(['bwrap', 'off']).optional(),
+  /** External LRS to forward xAPI statements to (base of its xAPI endpoint; docs/xapi.md). */
+  XAPI_LRS_ENDPOINT: z
+    .url()
+    .refine((v) => /^https?:\/\//i.test(v), 'must be an http(s) URL')
+    .optional(),
+  XAPI_LRS_USERNAME: z.string().min(1).optional(),
+  XAPI_LRS_PASSWORD: z.string().optional(),
 })
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string }
