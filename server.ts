@@ -12,6 +12,7 @@ import { CLIENT_ADDRESS_HEADER } from './server/constants'
 import { labSessions } from './lib/labs/sessions/manager'
 import { lrsConfig } from './lib/xapi/config'
 import { startXapiForwarder } from './lib/xapi/outbox'
+import { warmReadiness } from './lib/progress/cache'
 
 const dev = process.argv.includes('--dev') || process.env.NODE_ENV === 'development'
 const port = Number(process.env.PORT ?? 3000)
@@ -46,6 +47,17 @@ async function main() {
   // Warm pools fill in the background once the server answers (KENSHU_WARM_ON_BOOT=0 to skip).
   if (process.env.KENSHU_WARM_ON_BOOT !== '0' && labs.options.warmPerLab > 0)
     setTimeout(() => void labs.warmAll().catch((err: unknown) => console.error('labs: warming failed', err)), 2000).unref()
+
+  // Readiness is precomputed in the background so the first HR overview reads the cache
+  // (KENSHU_WARM_READINESS=0 to skip; lib/progress/cache.ts).
+  if (process.env.KENSHU_WARM_READINESS !== '0')
+    setTimeout(
+      () =>
+        void warmReadiness()
+          .then((r) => console.log(`readiness: cache warm for ${r.organisations} organisation(s) in ${r.ms} ms`))
+          .catch((err: unknown) => console.error('readiness: warming failed', err)),
+      3000,
+    ).unref()
 
   // xAPI statements are forwarded to an external LRS when XAPI_LRS_ENDPOINT is set (docs/xapi.md).
   const stopXapi = lrsConfig() ? startXapiForwarder({ intervalMs: 15_000 }) : undefined

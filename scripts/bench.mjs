@@ -37,6 +37,9 @@ step('web', 'node', ['bench/server-basics.mjs', quick ? '200' : '600'], { extraE
 step('frameworks', 'node', ['bench/frameworks.mjs', quick ? '2' : '5'])
 step('labStart', 'node', ['--conditions=react-server', '--import', 'tsx', 'bench/lab-start.ts', '--single', quick ? '5' : '20', '--burst', quick ? '20' : '50', '--warm', quick ? '20' : '50'])
 step('terminalRtt', 'node', ['bench/terminal-rtt.mjs', '--iterations', quick ? '200' : '500'])
+// Career progress at 10,000 learners / ≈ 1 M evidence rows, on SQLite and (when reachable) PostgreSQL.
+for (const db of ['sqlite', 'postgres'])
+  step(`progress-${db}`, 'node', ['--conditions=react-server', '--import', 'tsx', 'bench/progress.ts', '--db', db, '--learners', quick ? '2000' : '10000', '--iterations', quick ? '10' : '20'], { timeoutMs: 30 * 60_000 })
 step('sandboxMemory', 'npx', ['tsx', 'bench/sandbox-memory.ts', '--count', quick ? '50' : '200'])
 
 mkdirSync('bench/results', { recursive: true })
@@ -60,6 +63,14 @@ if (ls && !ls.error) {
   rows.push(['lab start, cold (setup.sh), one at a time', `ready p50 ${ls.singleCold?.ready?.p50} p95 ${ls.singleCold?.ready?.p95} ms`, ''])
   for (const [k, v] of Object.entries(ls).filter(([k]) => k.startsWith('burst')))
     rows.push([`${k}`, `progress p95 ${v.seesProgress.p95} · ready p95 ${v.ready.p95} · prompt p95 ${v.prompt.p95} ms`, `pre-warm ${v.prewarmMs} ms`])
+}
+for (const db of ['sqlite', 'postgres']) {
+  const p = b[`progress-${db}`]?.result
+  if (!p || p.error) continue
+  const f = (v) => `p50 ${v.p50} · p95 ${v.p95} ms`
+  rows.push([`${db}: record evidence (3 statements)`, f(p.recordMs), `target p95 ≤ ${p.targets.recordP95Ms} ms`])
+  rows.push([`${db}: team heatmap 50 × ${p.roles} roles`, f(p.heatmapWarmMs), `after new evidence ${f(p.heatmapAfterEvidenceMs)}`])
+  rows.push([`${db}: HR overview ${p.learners} people`, f(p.overviewWarmMs), `with churn ${f(p.overviewChurnMs)}; cold ${p.overviewColdMs} ms`])
 }
 console.log(`\nwrote ${file}\n`)
 for (const [a, c, d] of rows) console.log(`  ${a.padEnd(44)} ${c.padEnd(52)} ${d}`)

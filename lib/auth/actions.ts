@@ -41,8 +41,12 @@ export const ACTION_RULES = {
   markBriefReadAction: 'brief:use',
   submitBriefingQuizAction: 'brief:use',
   submitTabletopAction: 'brief:use',
+  setCareerRolesAction: 'learn:use',
   createApiTokenAction: 'users:manage',
   revokeApiTokenAction: 'users:manage',
+  revokeBadgeAction: 'badges:manage',
+  assignWorkAction: 'team:assign',
+  cancelAssignmentAction: 'team:assign',
 } as const satisfies Record<string, Permission | null>
 
 export type ActionName = keyof typeof ACTION_RULES

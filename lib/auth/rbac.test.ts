@@ -12,6 +12,11 @@ describe('permission table', () => {
     expect(can('learner', 'team:view')).toBe(false)
     expect(can('learner', 'lab:use')).toBe(true)
   })
+  test('hr and admin manage issued badges; learners and managers do not', () => {
+    expect(can('hr', 'badges:manage')).toBe(true)
+    expect(can('admin', 'badges:manage')).toBe(true)
+    for (const r of ['learner', 'manager', 'executive'] as const) expect(can(r, 'badges:manage')).toBe(false)
+  })
   test('hr edits role requirements but does not administer users', () => {
     expect(can('hr', 'roles:edit')).toBe(true)
     expect(can('hr', 'users:manage')).toBe(false)

@@ -23,6 +23,7 @@ export const PERMISSIONS = [
   'org:readiness', // organisation-wide readiness and exports
   'users:manage', // create/invite users, assign roles and teams
   'frameworks:read', // browse and search the skill standards
+  'badges:manage', // list the organisation's issued Open Badges and revoke them
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
@@ -56,6 +57,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'roles:edit',
     'org:readiness',
     'frameworks:read',
+    'badges:manage',
   ]),
   admin: new Set<Permission>(PERMISSIONS),
 }

@@ -20,7 +20,9 @@ export const ROUTE_RULES = {
   '/learn': P('home:learner'),
   '/exec': P('home:executive'),
   '/team': P('home:manager'),
+  '/team/people/[userId]': P('team:view'),
   '/hr': P('home:hr'),
+  '/hr/report': P('org:readiness'),
   '/admin': P('home:admin'),
   '/admin/users': P('users:manage'),
   '/admin/users/[userId]': P('users:manage'),
@@ -49,6 +51,10 @@ export const ROUTE_RULES = {
   '/api/labs/sessions/[sessionId]': P('lab:use'),
   '/api/health': { access: 'public' },
   '/api/progress/readiness': P('org:readiness'),
+  // xAPI 1.0.3 LRS read endpoint (docs/xapi.md): everyone signed in, scoped in the handler (own
+  // statements; team leads their teams; org:readiness the organisation). Session or bearer token.
+  '/api/xapi/statements': { access: 'signed-in' },
+  '/api/xapi/about': { access: 'public' },
   // The JSON API for HR systems (docs/api.md, /api/v1/openapi.json). GET needs the permission below;
   // writing methods additionally need roles:edit (checked in the handler). Bearer tokens or a session.
   '/api/v1/openapi.json': { access: 'public' },
@@ -61,6 +67,15 @@ export const ROUTE_RULES = {
   '/api/v1/roles/[roleId]': P('roles:read'),
   '/api/v1/career-paths': P('roles:read'),
   '/api/v1/career-paths/[edgeId]': P('roles:edit'),
+  // Open Badges 3.0: public verification page and documents (lib/badges); HR revokes on /badges.
+  '/badges': P('badges:manage'),
+  '/badges/[credentialId]': { access: 'public' },
+  '/api/badges/[credentialId]': { access: 'public' },
+  '/api/badges/[credentialId]/jwt': { access: 'public' },
+  '/api/badges/issuers/[orgId]': { access: 'public' },
+  '/api/badges/issuers/[orgId]/keys/[kid]': { access: 'public' },
+  '/api/badges/revocations/[orgId]': { access: 'public' },
+  '/api/badges/achievements/[kind]/[ref]': { access: 'public' },
   '/api/auth/[...nextauth]': { access: 'public' },
   '/api/me': { access: 'signed-in' },
 } as const satisfies Record<string, RouteRule>

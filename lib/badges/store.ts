@@ -5,6 +5,7 @@ import { env } from '../env'
 import { DomainError, isDomainError } from '../errors'
 import { audit } from '../auth/audit'
 import { getLab } from '../labs/catalog'
+import { labFramework } from '../labs/package/framework'
 import { contentCatalog } from '../content/catalog'
 import { CONTENT_FRAMEWORK_KEY, quizStatements, type LocalizedText } from '../content/schema'
 import { getRole } from '../roles/store'
@@ -131,9 +132,8 @@ async function achievementOf(
     const entry = await getLab(ref)
     if (!entry) return null
     const m = entry.lab.manifest
-    // Lab manifests name the framework as `<id>-v<version>` (e.g. nice-v2.1.0).
-    const fwRef = /^(.+)-v(\d[\w.-]*)$/.exec(m.framework.id)
-    const fw = fwRef ? await resolveFramework(organizationId, fwRef[1]!, fwRef[2]) : undefined
+    const f = labFramework(m.framework.id)
+    const fw = f.version ? await resolveFramework(organizationId, f.id, f.version) : undefined
     return {
       name: bilingual(m.title),
       description: twoLanguages(m.summary),
@@ -525,4 +525,24 @@ export async function revocationList(organizationId: string) {
       revokedAt: r.revokedAt!.toISOString(),
     })),
   }
+}
+
+/**
+ * The public Achievement document behind an achievement id (`/api/badges/achievements/<kind>/<ref>`),
+ * as embedded in the most recent credential issued for it. Unknown, or never issued: null. Carries the
+ * achievement's name, criteria and alignment only; nothing about who holds it.
+ */
+export async function publicAchievement(kind: string, ref: string): Promise<Record<string, unknown> | null> {
+  if (!isAchievementKind(kind) || !/^[A-Za-z0-9_.:-]{1,128}$/.test(ref)) return null
+  const row = await getDb().badgeCredential.findFirst({
+    where: { achievementType: kind, achievementRef: ref },
+    orderBy: { issuedAt: 'desc' },
+    select: { credentialJson: true },
+  })
+  if (!row) return null
+  const credential = JSON.parse(row.credentialJson) as {
+    credentialSubject?: { achievement?: Record<string, unknown> }
+  }
+  const achievement = credential.credentialSubject?.achievement
+  return achievement ? { '@context': OB3_CONTEXT, ...achievement } : null
 }

@@ -2,6 +2,7 @@ import 'server-only'
 import { getDb } from '../db/client'
 import { DomainError } from '../errors'
 import { recordEvidence } from '../progress/record'
+import { publish } from '../progress/publish'
 import { contentCatalog } from './catalog'
 import { gradeQuiz, statementsProved, type QuizAnswers, type QuizResult } from './quiz'
 import { choiceProblems, type TabletopChoices } from './tabletop'
@@ -82,16 +83,26 @@ async function maybeComplete(who: Who, itemType: ItemType, itemId: string): Prom
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'P2002') throw err
     }
+    const statementIds = (it as { statements?: string[] }).statements ?? []
     if (itemType === 'briefing') {
       await recordEvidence({
         ...who,
         frameworkId: FRAMEWORK_ID,
-        statementIds: (it as { statements: string[] }).statements,
+        statementIds,
         kind: 'briefing',
         sourceType: 'briefing',
         sourceId: itemId,
       })
     }
+    await publish({
+      type: 'completed',
+      who,
+      itemType,
+      itemId,
+      frameworkId: FRAMEWORK_ID,
+      statementIds,
+      at: new Date(),
+    })
     await completeCurricula(who)
   }
   return { completed: true }
@@ -111,10 +122,22 @@ async function completeCurricula(who: Who) {
   )
   for (const cur of c.curricula) {
     if (!cur.modules.every((m) => done.has(m))) continue
-    await db.contentCompletion.upsert({
-      where: { userId_itemType_itemId: { userId: who.userId, itemType: 'curriculum', itemId: cur.id } },
-      create: { ...who, itemType: 'curriculum', itemId: cur.id },
-      update: {},
+    const key = { userId_itemType_itemId: { userId: who.userId, itemType: 'curriculum', itemId: cur.id } }
+    if (await db.contentCompletion.findUnique({ where: key })) continue
+    try {
+      await db.contentCompletion.create({ data: { ...who, itemType: 'curriculum', itemId: cur.id } })
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'P2002') continue // a concurrent request completed it
+      throw err
+    }
+    await publish({
+      type: 'completed',
+      who,
+      itemType: 'curriculum',
+      itemId: cur.id,
+      frameworkId: FRAMEWORK_ID,
+      statementIds: [],
+      at: new Date(),
     })
   }
 }
@@ -154,18 +177,31 @@ export async function submitQuiz(
     },
   })
   let completed = false
+  const proved = result.passed ? statementsProved(quiz, result) : []
   if (result.passed) {
     await recordEvidence({
       ...who,
       frameworkId: FRAMEWORK_ID,
-      statementIds: statementsProved(quiz, result),
+      statementIds: proved,
       kind: 'quiz',
       score: result.score,
       sourceType: 'quiz',
       sourceId: `${itemType}:${itemId}:${attempt.id}`,
     })
-    completed = (await markDone(who, itemType, itemId, 'quiz')).completed
   }
+  await publish({
+    type: 'quiz',
+    who,
+    itemType,
+    itemId,
+    attemptId: attempt.id,
+    passed: result.passed,
+    scaled: result.score,
+    frameworkId: FRAMEWORK_ID,
+    statementIds: proved,
+    at: attempt.createdAt,
+  })
+  if (result.passed) completed = (await markDone(who, itemType, itemId, 'quiz')).completed
   return { ...result, completed }
 }
 
@@ -181,6 +217,15 @@ export async function submitTabletop(
   if (problems.length) throw new DomainError('INVALID', problems.join('; '))
   const run = await getDb().tabletopRun.create({
     data: { ...who, briefingId, choices: JSON.stringify(choices) },
+  })
+  await publish({
+    type: 'completed',
+    who,
+    itemType: 'tabletop',
+    itemId: briefingId,
+    frameworkId: FRAMEWORK_ID,
+    statementIds: [],
+    at: run.createdAt,
   })
   const { completed } = await markDone(who, 'briefing', briefingId, 'tabletop')
   return { runId: run.id, completed }

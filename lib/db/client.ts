@@ -30,7 +30,13 @@ function create(): { db: Db; kind: DbKind } {
     return { db: new PgClient({ adapter }) as unknown as Db, kind }
   }
   const adapter = new PrismaBetterSQLite3({ url: `file:${sqliteFile()}`, timeout: 10_000 })
-  return { db: new SqliteClient({ adapter }), kind }
+  const db = new SqliteClient({ adapter })
+  // WAL with synchronous=NORMAL: a commit is one write() instead of write() + fsync(). Committed
+  // transactions survive a crash or kill -9 of the process; only an OS crash or power loss can roll
+  // back the last few (never corrupt the file). Queued first, so it applies before any other query.
+  // (docs/decisions/009-readiness-cache.md)
+  void db.$executeRawUnsafe('PRAGMA synchronous = NORMAL').catch(() => {})
+  return { db, kind }
 }
 
 function instance() {

@@ -18,4 +18,6 @@ export const CLIENT_NAMESPACES = [
   'apiTokens',
   'invite',
   'content',
+  'badges',
+  'assignments',
 ] as const

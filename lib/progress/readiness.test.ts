@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest'
-import { proficiency, readiness, recommend, type EvidenceRow } from './readiness'
+import { describe, expect, it, test } from 'vitest'
+import {
+  proficiency,
+  readiness,
+  recommend,
+  type EvidenceRow,
+  readinessHistory,
+  monthlyPoints,
+} from './readiness'
 import type { ContentItem } from '../roles/coverage'
+import type { Requirement } from '../roles/types'
 
 const now = new Date('2026-11-26T00:00:00Z')
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000)
@@ -96,5 +104,38 @@ describe('readiness buckets', () => {
   it('places shares in the distribution buckets of the HR overview', async () => {
     const { bucketOf } = await import('./store')
     expect([0, 0.24, 0.25, 0.49, 0.5, 0.79, 0.8, 1].map(bucketOf)).toEqual([0, 0, 1, 1, 2, 2, 3, 3])
+  })
+})
+
+describe('readinessHistory', () => {
+  const day = 86_400_000
+  const now = new Date('2026-06-30T00:00:00Z')
+  const reqs: Requirement[] = [
+    { statementId: 'T1', level: 1, weight: 1 },
+    { statementId: 'T2', level: 2, weight: 3 },
+  ]
+  const ev = (id: string, statementId: string, level: number, daysAgo: number) => ({
+    id,
+    statementId,
+    frameworkId: 'nice',
+    level,
+    kind: 'x',
+    createdAt: new Date(now.getTime() - daysAgo * day),
+  })
+  test('replays readiness over time, counting evidence only from when it existed and until it went stale', () => {
+    const rows = [ev('a', 'T1', 1, 100), ev('b', 'T2', 2, 10)]
+    const points = [new Date(now.getTime() - 200 * day), new Date(now.getTime() - 50 * day), now]
+    expect(readinessHistory(rows, reqs, 'nice', points).map((p) => p.share)).toEqual([0, 0.25, 1])
+    // With a 60-day stale period the first piece of evidence no longer counts today.
+    expect(readinessHistory(rows, reqs, 'nice', points, 60).map((p) => p.share)).toEqual([0, 0.25, 0.75])
+    // Evidence of another framework never counts.
+    expect(readinessHistory([{ ...rows[1]!, frameworkId: 'ecsf' }], reqs, 'nice', [now])[0]!.share).toBe(0)
+  })
+  test('monthly points end with now and are ascending', () => {
+    const p = monthlyPoints(now, 6)
+    expect(p).toHaveLength(7)
+    expect(p.at(-1)).toEqual(now)
+    expect(p.every((d, i) => i === 0 || d > p[i - 1]!)).toBe(true)
+    expect(p[0]!.toISOString()).toBe('2025-12-31T23:59:59.999Z')
   })
 })

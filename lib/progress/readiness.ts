@@ -153,3 +153,30 @@ export function recommend(
   for (const r of scored) place(r)
   return ordered.slice(0, opts.limit ?? 8)
 }
+
+/**
+ * Readiness at each of `points` (ascending dates), counting only evidence that existed then and was not
+ * yet stale then: the learner's trend line. The same rules as `readiness`, replayed.
+ */
+export function readinessHistory(
+  rows: ReadonlyArray<EvidenceRow>,
+  requirements: ReadonlyArray<Requirement>,
+  frameworkId: string,
+  points: ReadonlyArray<Date>,
+  staleAfterDays = DEFAULT_STALE_AFTER_DAYS,
+): Array<{ at: Date; share: number; met: number }> {
+  return points.map((at) => {
+    const known = rows.filter((r) => r.createdAt.getTime() <= at.getTime())
+    const r = readiness(requirements, proficiency(known, { now: at, staleAfterDays, frameworkId }))
+    return { at, share: r.share, met: r.met }
+  })
+}
+
+/** Points for a trend: the end of each of the last `n` months up to `now`, then `now`. */
+export function monthlyPoints(now: Date, n = 6): Date[] {
+  const out: Date[] = []
+  for (let i = n; i >= 1; i--)
+    out.push(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i + 1, 1) - 1))
+  out.push(now)
+  return out
+}

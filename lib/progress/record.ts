@@ -2,6 +2,7 @@ import 'server-only'
 import type { Prisma } from '../db/generated/sqlite/client'
 import { getDb } from '../db/client'
 import { evidenceRows, type EvidenceInput } from './evidence'
+import { invalidate } from './cache'
 
 type Tx = Prisma.TransactionClient
 
@@ -10,29 +11,36 @@ type Tx = Prisma.TransactionClient
  * request can never count a pass twice. Pass a transaction to make it atomic with the pass itself.
  */
 export async function recordEvidence(e: EvidenceInput, tx?: Tx): Promise<number> {
-  const db = tx ?? getDb()
-  let written = 0
-  for (const row of evidenceRows(e)) {
-    const existing = await db.evidence.findUnique({
-      where: {
-        userId_sourceType_sourceId_statementId: {
-          userId: row.userId,
-          sourceType: row.sourceType,
-          sourceId: row.sourceId,
-          statementId: row.statementId,
-        },
-      },
-      select: { id: true },
-    })
-    if (existing) continue
-    try {
-      await db.evidence.create({ data: row })
-      written++
-    } catch (err) {
-      // Inside a transaction the caller decides (it rolls back); outside, a concurrent writer won.
-      if (tx || (err as { code?: unknown }).code !== 'P2002') throw err
-    }
+  if (tx) return write(e, tx)
+  // One transaction (one commit) for the rows and the invalidation. A concurrent writer of the same
+  // source wins the unique key: run again, and the rows it wrote are skipped.
+  try {
+    return await getDb().$transaction((t) => write(e, t))
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'P2002') throw err
+    return getDb().$transaction((t) => write(e, t))
   }
+}
+
+async function write(e: EvidenceInput, db: Tx): Promise<number> {
+  const rows = evidenceRows(e)
+  if (!rows.length) return 0
+  // Three statements however many rows: which exist already, insert the rest, invalidate.
+  const existing = await db.evidence.findMany({
+    where: {
+      userId: e.userId,
+      sourceType: e.sourceType,
+      sourceId: e.sourceId,
+      statementId: { in: rows.map((r) => r.statementId) },
+    },
+    select: { statementId: true },
+  })
+  const have = new Set(existing.map((x) => x.statementId))
+  const fresh = rows.filter((r) => !have.has(r.statementId))
+  if (fresh.length) await db.evidence.createMany({ data: fresh })
+  const written = fresh.length
+  // The person's precomputed readiness is out of date now (./cache.ts; publish() repeats this after commit).
+  if (written) await invalidate(e.userId, e.organizationId, db)
   return written
 }
 

@@ -1,11 +1,11 @@
 import 'server-only'
 import { getDb } from '../db/client'
 import { listRolesWithRequirements, type OrgRoleRecord } from '../roles/store'
-import { proficiency, readiness, type EvidenceRow } from './readiness'
+import { readinessMatrix } from './cache'
 
 /**
- * Readiness of many people at once (team heatmap, organisation overview, CSV export): one evidence
- * query for the whole group, then the pure rules of ./readiness.ts per person and role. Scoped to one
+ * Readiness of many people at once (team heatmap, CSV export), through the precomputed cache of
+ * ./cache.ts (computed from evidence with the pure rules of ./readiness.ts where missing). Scoped to one
  * organisation; callers decide whose rows a viewer may see (team leads: their teams; HR: everyone).
  */
 export type PersonReadiness = { userId: string; name: string; email: string; byRole: Map<string, number> }
@@ -16,35 +16,19 @@ export async function readinessOf(
   roles?: OrgRoleRecord[],
 ): Promise<{ roles: OrgRoleRecord[]; people: PersonReadiness[] }> {
   const rs = roles ?? (await listRolesWithRequirements(organizationId))
-  const rows = await getDb().evidence.findMany({
-    where: { organizationId, userId: { in: people.map((p) => p.id) } },
-    select: {
-      id: true,
-      userId: true,
-      statementId: true,
-      frameworkId: true,
-      level: true,
-      kind: true,
-      createdAt: true,
-    },
-  })
-  const byUser = new Map<string, EvidenceRow[]>()
-  for (const r of rows) (byUser.get(r.userId) ?? byUser.set(r.userId, []).get(r.userId)!).push(r)
-  const now = new Date()
+  const matrix = await readinessMatrix(
+    organizationId,
+    people.map((p) => p.id),
+    rs,
+  )
   return {
     roles: rs,
-    people: people.map((p) => {
-      const ev = byUser.get(p.id) ?? []
-      const byFramework = new Map<string, ReturnType<typeof proficiency>>()
-      const byRole = new Map<string, number>()
-      for (const role of rs) {
-        let prof = byFramework.get(role.frameworkId)
-        if (!prof)
-          byFramework.set(role.frameworkId, (prof = proficiency(ev, { now, frameworkId: role.frameworkId })))
-        byRole.set(role.id, readiness(role.requirements, prof).share)
-      }
-      return { userId: p.id, name: p.name, email: p.email, byRole }
-    }),
+    people: people.map((p) => ({
+      userId: p.id,
+      name: p.name,
+      email: p.email,
+      byRole: new Map(rs.map((r) => [r.id, matrix.get(p.id)?.get(r.id)?.share ?? 0])),
+    })),
   }
 }
 
@@ -58,12 +42,4 @@ export async function organisationPeople(organizationId: string) {
   return rows.map((r) => r.user)
 }
 
-/** Readiness buckets for a distribution: [0, 25), [25, 50), [50, 80), [80, 100]. */
-export const BUCKETS = [0, 0.25, 0.5, 0.8] as const
-export function bucketOf(share: number): number {
-  let b = 0
-  BUCKETS.forEach((min, i) => {
-    if (share >= min) b = i
-  })
-  return b
-}
+export { BUCKETS, bucketOf } from './buckets'

@@ -1,3 +1,4 @@
+import { labFramework } from '../labs/package/framework'
 import 'server-only'
 import { labCatalog } from '../labs/catalog'
 import { contentCatalog } from '../content/catalog'
@@ -10,7 +11,6 @@ import type { ContentItem } from './coverage'
  * briefings (issue #5) add themselves here. Content tags statements with a framework id in its own
  * spelling (`nice-v2.1.0` in lab.yaml); coverage matches on the catalog key (`nice@2.1.0`).
  */
-const CONTENT_FRAMEWORKS: Record<string, string> = { 'nice-v2.1.0': 'nice@2.1.0' }
 
 export async function contentItems(locale: 'ja' | 'en'): Promise<ContentItem[]> {
   const [{ labs }, content] = await Promise.all([labCatalog(), contentCatalog()])
@@ -37,7 +37,7 @@ export async function contentItems(locale: 'ja' | 'en'): Promise<ContentItem[]> 
       id: m.id,
       title: m.title[locale] ?? m.title.en,
       href: `/labs/${m.id}`,
-      frameworkKey: CONTENT_FRAMEWORKS[m.framework.id] ?? m.framework.id,
+      frameworkKey: labFramework(m.framework.id).key,
       statementIds: m.framework.statements,
     }))
     .sort((a, b) => a.title.localeCompare(b.title, locale))

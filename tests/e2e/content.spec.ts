@@ -1,36 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { expect, test, type Page } from '@playwright/test'
-import { parse } from 'yaml'
-import { signInAPI, USERS } from './helpers'
+import { expect, test } from '@playwright/test'
+import { answer, quizOf, signInAPI, USERS } from './helpers'
 
 // Issue #5's acceptance path: an executive completes a briefing with its tabletop and quiz and gets the
 // certificate; an engineer fails, then passes a module quiz and sees the evidence recorded. Answers
 // come from the content files, as an author who knows the answer key would give them.
-type Q = {
-  id: string
-  kind: 'single' | 'multiple' | 'short'
-  prompt: { en: string }
-  options?: { id: string; text: { en: string } }[]
-  answer?: string | string[]
-  accept?: string[]
-}
-const quizOf = (file: string) =>
-  (parse(readFileSync(file, 'utf8')) as { quiz: { questions: Q[] } }).quiz.questions
-
-async function answer(page: Page, questions: Q[], correct: boolean) {
-  for (const q of questions) {
-    const box = page.getByTestId(`question-${q.id}`)
-    if (q.kind === 'short')
-      await box.getByRole('textbox').fill(correct ? q.accept![0]! : '<img src=x onerror=alert(1)>')
-    else {
-      const right = Array.isArray(q.answer) ? q.answer : [q.answer!]
-      const pick = correct ? right : [q.options!.find((o) => !right.includes(o.id))!.id]
-      for (const id of pick)
-        await box.getByLabel(q.options!.find((o) => o.id === id)!.text.en, { exact: true }).check()
-    }
-  }
-  await page.getByRole('button', { name: 'Submit answers' }).click()
-}
 
 test('an executive completes a briefing: brief, tabletop linked to the flagship lab, quiz, certificate', async ({
   page,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import path from 'node:path'
 import { expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test'
 import type { Role } from '../../lib/auth/rbac'
@@ -47,7 +48,11 @@ export function actionRefs(): Record<string, ActionRef> {
   for (const [id, entry] of Object.entries(manifest.node)) {
     if (!entry.exportedName) continue
     const worker = Object.keys(entry.workers)[0] ?? 'app/page'
-    const page = worker.replace(/^app/, '').replace(/\/page$/, '').replace(/\/\([^)]+\)/g, '') || '/'
+    const page =
+      worker
+        .replace(/^app/, '')
+        .replace(/\/page$/, '')
+        .replace(/\/\([^)]+\)/g, '') || '/'
     out[entry.exportedName] = { id, page }
   }
   return out
@@ -57,7 +62,12 @@ export function actionRefs(): Record<string, ActionRef> {
  * Calls a server action over HTTP the way React's client does (multipart body, `Next-Action` header),
  * i.e. exactly what an attacker with a session cookie can do without the UI.
  */
-export async function postAction(request: APIRequestContext, baseURL: string, ref: ActionRef, fields: Record<string, string>) {
+export async function postAction(
+  request: APIRequestContext,
+  baseURL: string,
+  ref: ActionRef,
+  fields: Record<string, string>,
+) {
   const page = ref.page.replace(/\[userId\]/, 'x').replace(/\[token\]/, 'x'.repeat(24))
   // React streams the body through busboy: the form fields must come before the root ("0") that
   // refers to them, as the browser sends them.
@@ -70,4 +80,32 @@ export async function postAction(request: APIRequestContext, baseURL: string, re
     maxRedirects: 0,
   })
   return { status: res.status(), body: await res.text() }
+}
+
+// Quiz questions as written in content/**.yaml (the answer key an author knows).
+export type Q = {
+  id: string
+  kind: 'single' | 'multiple' | 'short'
+  prompt: { en: string }
+  options?: { id: string; text: { en: string } }[]
+  answer?: string | string[]
+  accept?: string[]
+}
+export const quizOf = (file: string) =>
+  (parse(readFileSync(file, 'utf8')) as { quiz: { questions: Q[] } }).quiz.questions
+
+/** Answers a quiz on the page from its content file's answer key (right, or wrong with hostile text). */
+export async function answer(page: Page, questions: Q[], correct: boolean) {
+  for (const q of questions) {
+    const box = page.getByTestId(`question-${q.id}`)
+    if (q.kind === 'short')
+      await box.getByRole('textbox').fill(correct ? q.accept![0]! : '<img src=x onerror=alert(1)>')
+    else {
+      const right = Array.isArray(q.answer) ? q.answer : [q.answer!]
+      const pick = correct ? right : [q.options!.find((o) => !right.includes(o.id))!.id]
+      for (const id of pick)
+        await box.getByLabel(q.options!.find((o) => o.id === id)!.text.en, { exact: true }).check()
+    }
+  }
+  await page.getByRole('button', { name: 'Submit answers' }).click()
 }

@@ -61,6 +61,8 @@ test('every page renders in both languages without a missing translation', async
       '/briefings/iot-botnets-mirai',
       '/briefings/ai-risks',
       '/progress',
+      '/hr/report',
+      '/badges',
     ]) {
       const res = await page.goto(url)
       expect(res?.status(), `${locale} ${url}`).toBe(200)

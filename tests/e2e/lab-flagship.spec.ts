@@ -146,4 +146,30 @@ test('a new learner completes the flagship lab end to end', async ({ page, playw
   await expect(page.getByTestId('lab-complete')).toContainText('Lab complete: 113 of 115 points')
   await expect(page.getByTestId('lab-score')).toHaveText('113 / 115 points')
   await expect(page.getByTestId('lab-toolbar')).toContainText('9 of 9 tasks')
+
+  // The lab earned an Open Badge: listed on the learner's progress page, verifiable by anyone.
+  await page.goto('/progress')
+  const badge = page.getByTestId('my-badge').filter({ hasText: 'Mirai-style telnet botnet' })
+  await expect(badge).toBeVisible()
+  await badge.getByRole('link').click()
+  await expect(page.getByTestId('badge-status')).toHaveAttribute('data-status', 'verified')
+  const badgeUrl = page.url()
+  const anonymous = await playwright.request.newContext({ baseURL })
+  const pub = await anonymous.get(`/api${new URL(badgeUrl).pathname}`)
+  expect(pub.status()).toBe(200)
+  const doc = (await pub.json()) as { verification: { valid: boolean }; credential: { type: string[] } }
+  expect(doc.verification.valid).toBe(true)
+  expect(doc.credential.type).toContain('OpenBadgeCredential')
+  expect(JSON.stringify(doc)).not.toContain('newcomer@demo.kenshu.local')
+
+  // HR revokes it (a reason is required); the public page says so at once.
+  const hr = await playwright.request.newContext({ baseURL })
+  await signInAPI(hr, USERS.hr.email)
+  const id = new URL(badgeUrl).pathname.split('/').pop()!
+  const revoked = await postAction(hr, baseURL!, actionRefs().revokeBadgeAction!, { credentialId: id, reason: 'Issued in a test run' })
+  expect(revoked.body).toContain('"ok":true')
+  await page.reload()
+  await expect(page.getByTestId('badge-status')).toHaveAttribute('data-status', 'revoked')
+  expect(((await (await anonymous.get(`/api${new URL(badgeUrl).pathname}`)).json()) as { verification: { valid: boolean } }).verification.valid).toBe(false)
+  await Promise.all([anonymous.dispose(), hr.dispose()])
 })

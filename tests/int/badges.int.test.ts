@@ -15,6 +15,7 @@ import {
   organisationBadges,
   revocationList,
   revokeBadge,
+  publicAchievement,
 } from '@/lib/badges/store'
 import {
   activeSigningKey,
@@ -117,6 +118,13 @@ describe.each(kinds)('Open Badges on %s', (kind) => {
     const again = await issueBadge({ ...who, achievementType: 'lab', achievementRef: labId })
     expect(again).toMatchObject({ id: results[0]?.id, created: false })
     expect((await badgesOf(who.userId)).map((b) => b.id)).toEqual([results[0]?.id])
+    // The achievement id resolves to the public Achievement (no holder data); unknown ones do not.
+    const achievement = (await publicAchievement('lab', labId))!
+    expect(achievement.type).toEqual(['Achievement'])
+    expect(JSON.stringify(achievement.alignment)).toContain(labStatements[0]!)
+    expect(JSON.stringify(achievement)).not.toContain(who.userId)
+    expect(await publicAchievement('lab', 'no-such-lab')).toBeNull()
+    expect(await publicAchievement('nope', labId)).toBeNull()
   })
 
   test('the VC-JWT verifies with jose using the key published in the issuer profile', async () => {

@@ -94,6 +94,8 @@ describe.skipIf(!sandbox.available).each(kinds)('lab sessions on %s', (kind) => 
     const evidence = await getDb().evidence.findMany({ where: { userId: a!.id, sourceId: `${s.id}:attacker-ip` } })
     expect(evidence.map((e) => e.statementId).sort()).toEqual(['S0866', 'T1250', 'T1489'])
     expect(evidence.every((e) => e.level === 2 && e.kind === 'lab-task')).toBe(true)
+    // Under the framework id roles use ('nice', not the manifest's 'nice-v2.1.0'), so it counts for readiness.
+    expect(evidence.every((e) => e.frameworkId === 'nice')).toBe(true)
     expect((await getDb().labSession.findUniqueOrThrow({ where: { id: s.id } })).score).toBe(10)
     // A check that fails is an attempt, not a pass.
     const check = await manager.check(a!.id, s.id, 'stop-bot', 'en')

@@ -3,8 +3,11 @@ import { requirePage } from '@/lib/auth/session'
 import { listTeams, orgOverview } from '@/lib/org/queries'
 import { ROLES } from '@/lib/auth/rbac'
 import Link from 'next/link'
-import { listRoles, listRolesWithRequirements } from '@/lib/roles/store'
-import { BUCKETS, bucketOf, organisationPeople, readinessOf } from '@/lib/progress/store'
+import { listRoles } from '@/lib/roles/store'
+import { BUCKETS } from '@/lib/progress/buckets'
+import { orgReadiness } from '@/lib/progress/overview'
+import { DistributionChart } from '@/components/progress/Charts'
+import { Pipeline } from '@/components/progress/Pipeline'
 
 export const metadata = { title: 'Workforce' }
 
@@ -19,16 +22,8 @@ export default async function HrHome() {
     listRoles(viewer.organizationId),
   ])
   const tp = await getTranslations('progress')
-  const overviewByRole = await readinessOf(
-    viewer.organizationId,
-    await organisationPeople(viewer.organizationId),
-    await listRolesWithRequirements(viewer.organizationId),
-  )
-  const distribution = overviewByRole.roles.map((role) => {
-    const counts = BUCKETS.map(() => 0)
-    for (const p of overviewByRole.people) counts[bucketOf(p.byRole.get(role.id) ?? 0)]! += 1
-    return { role, counts }
-  })
+  const org = await orgReadiness(viewer.organizationId)
+  const bucketNames = BUCKETS.map((_, i) => tp(`bucket${i as 0 | 1 | 2 | 3}`))
   return (
     <>
       <h1>{t('title')}</h1>
@@ -78,7 +73,11 @@ export default async function HrHome() {
       </div>
       <section className="card" aria-labelledby="ready-h" style={{ marginTop: 16 }}>
         <h2 id="ready-h">{tp('orgTitle')}</h2>
-        <p className="hint">{tp('orgLead', { people: overviewByRole.people.length })}</p>
+        <p className="hint">{tp('orgLead', { people: org.people })}</p>
+        <DistributionChart
+          buckets={bucketNames}
+          data={org.perRole.map((r) => ({ name: r.role.title, counts: r.buckets }))}
+        />
         <div className="table-wrap">
           <table data-testid="org-readiness">
             <thead>
@@ -92,12 +91,12 @@ export default async function HrHome() {
               </tr>
             </thead>
             <tbody>
-              {distribution.map(({ role, counts }) => (
+              {org.perRole.map(({ role, buckets }) => (
                 <tr key={role.id}>
                   <th scope="row">
                     <Link href={`/roles/${role.id}`}>{role.title}</Link>
                   </th>
-                  {counts.map((n, i) => (
+                  {buckets.map((n, i) => (
                     <td key={i}>{n}</td>
                   ))}
                 </tr>
@@ -105,12 +104,16 @@ export default async function HrHome() {
             </tbody>
           </table>
         </div>
-        <p>
+        <p className="row">
           <a href="/api/progress/readiness" download data-testid="readiness-csv">
             {tp('exportCsv')}
           </a>
+          <Link href="/hr/report" data-testid="hr-report-link">
+            {tp('printableReport')}
+          </Link>
         </p>
       </section>
+      <Pipeline steps={org.pipeline} />
     </>
   )
 }

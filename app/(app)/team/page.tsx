@@ -1,22 +1,30 @@
+import Link from 'next/link'
 import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
 import { teamsLedBy } from '@/lib/org/queries'
-import { getLocale } from 'next-intl/server'
 import { readinessOf } from '@/lib/progress/store'
 import { listRolesWithRequirements } from '@/lib/roles/store'
+import { currentLocale } from '@/lib/i18n/current'
+import { teamAssignments } from '@/lib/assignments/store'
+import { AssignmentTable } from '@/components/assignments/AssignmentTable'
+import { cancelAssignmentAction } from './actions'
 
 export const metadata = { title: 'My teams' }
 
 export default async function ManagerHome() {
   const viewer = await requirePage('/team')
-  const [t, tr, tp, teams, roles, locale] = await Promise.all([
+  const [t, tr, tp, ta, teams, roles, locale, assignments] = await Promise.all([
     getTranslations('home.manager'),
     getTranslations('roles'),
     getTranslations('progress'),
+    getTranslations('assignments'),
     teamsLedBy(viewer.organizationId, viewer.id),
     listRolesWithRequirements(viewer.organizationId),
-    getLocale(),
+    currentLocale(),
+    teamAssignments(viewer),
   ])
+  const overdueRows = assignments.filter((a) => a.status === 'overdue')
+  const personHref = (userId: string) => `/team/people/${userId}`
   const pct = new Intl.NumberFormat(locale, { style: 'percent' })
   // Only the members of teams this viewer leads: the heatmap never shows anyone else.
   const heat = await Promise.all(
@@ -40,7 +48,13 @@ export default async function ManagerHome() {
             <ul>
               {team.members.map((m) => (
                 <li key={m.userId}>
-                  {m.name} {m.isLead ? <span className="badge">{t('lead_badge')}</span> : null}
+                  {m.isLead ? (
+                    <>
+                      {m.name} <span className="badge">{t('lead_badge')}</span>
+                    </>
+                  ) : (
+                    <Link href={personHref(m.userId)}>{m.name}</Link>
+                  )}
                 </li>
               ))}
             </ul>
@@ -72,7 +86,11 @@ export default async function ManagerHome() {
                 <tbody>
                   {people.map((p) => (
                     <tr key={p.userId}>
-                      <th scope="row">{p.name}</th>
+                      <th scope="row">
+                        <Link href={personHref(p.userId)} title={ta('team.openPerson', { name: p.name })}>
+                          {p.name}
+                        </Link>
+                      </th>
                       {roles.map((r) => {
                         const share = p.byRole.get(r.id) ?? 0
                         return (
@@ -94,6 +112,43 @@ export default async function ManagerHome() {
           </section>
         ) : null,
       )}
+      {teams.length || assignments.length ? (
+        <>
+          <section className="card" aria-labelledby="overdue-h" style={{ marginTop: 16 }}>
+            <h2 id="overdue-h">
+              {ta('team.overdueTitle')}{' '}
+              {overdueRows.length ? <span className="badge danger">{overdueRows.length}</span> : null}
+            </h2>
+            {overdueRows.length === 0 ? (
+              <p className="empty">{ta('team.overdueNone')}</p>
+            ) : (
+              <AssignmentTable
+                rows={overdueRows}
+                lang={locale}
+                showWho
+                showAssignedBy={false}
+                personHref={personHref}
+                testId="overdue"
+              />
+            )}
+          </section>
+          <section className="card" aria-labelledby="team-asg-h" style={{ marginTop: 16 }}>
+            <h2 id="team-asg-h">{ta('team.title')}</h2>
+            {assignments.length === 0 ? (
+              <p className="empty">{ta('team.empty')}</p>
+            ) : (
+              <AssignmentTable
+                rows={assignments}
+                lang={locale}
+                showWho
+                personHref={personHref}
+                cancelAction={cancelAssignmentAction}
+                testId="team-assignments"
+              />
+            )}
+          </section>
+        </>
+      ) : null}
     </>
   )
 }

@@ -18,6 +18,8 @@ import {
 } from '../package/grading'
 import { recordEvidence } from '../../progress/record'
 import { labCompletionKind } from '../../progress/evidence'
+import { publish } from '../../progress/publish'
+import { labFramework } from '../package/framework'
 
 /**
  * Lab sessions: the start queue (queued → starting → ready, with the learner's position), a small
@@ -550,8 +552,8 @@ export class LabSessionManager {
     a: { kind: string; input: string | null; passed: boolean; points: number; message: string | null },
   ) {
     const db = getDb()
-    const { s, task } = g
-    await db.labTaskAttempt.create({
+    const { s, task, entry } = g
+    const attempt = await db.labTaskAttempt.create({
       data: {
         labSessionId: s.id,
         taskId: task.id,
@@ -565,6 +567,19 @@ export class LabSessionManager {
     })
     if (a.passed) await this.recordPass(g, a.points)
     await this.rescore(s.id)
+    await publish({
+      type: 'lab-task',
+      who: { userId: s.userId, organizationId: s.organizationId },
+      labId: s.labId,
+      taskId: task.id,
+      labSessionId: s.id,
+      attemptId: attempt.id,
+      passed: a.passed,
+      scaled: task.points ? Math.max(0, Math.min(1, a.points / task.points)) : a.passed ? 1 : 0,
+      frameworkId: labFramework(entry.lab.manifest.framework.id).id,
+      statementIds: task.statements.length ? task.statements : entry.lab.manifest.framework.statements,
+      at: attempt.createdAt,
+    })
   }
 
   /**
@@ -584,7 +599,7 @@ export class LabSessionManager {
           {
             userId: s.userId,
             organizationId: s.organizationId,
-            frameworkId: entry.lab.manifest.framework.id,
+            frameworkId: labFramework(entry.lab.manifest.framework.id).id,
             statementIds: statements,
             kind: 'lab-task',
             score: task.points ? points / task.points : 1,
@@ -636,13 +651,24 @@ export class LabSessionManager {
         await recordEvidence({
           userId: s.userId,
           organizationId: s.organizationId,
-          frameworkId: entry.lab.manifest.framework.id,
+          frameworkId: labFramework(entry.lab.manifest.framework.id).id,
           statementIds: entry.lab.manifest.framework.statements,
           kind,
           score: score.maxScore ? score.score / score.maxScore : 1,
           sourceType: 'lab-complete',
           sourceId: s.id,
         })
+      await publish({
+        type: 'lab-complete',
+        who: { userId: s.userId, organizationId: s.organizationId },
+        labId: s.labId,
+        labSessionId: s.id,
+        scaled: score.maxScore ? score.score / score.maxScore : 1,
+        passedWithoutHints: score.passedWithoutHints,
+        frameworkId: labFramework(entry.lab.manifest.framework.id).id,
+        statementIds: entry.lab.manifest.framework.statements,
+        at: new Date(),
+      })
     }
     return score
   }
