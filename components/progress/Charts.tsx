@@ -99,7 +99,7 @@ export function DistributionChart({
           <XAxis type="number" allowDecimals={false} />
           <YAxis type="category" dataKey="name" width={170} tick={{ fontSize: 12 }} />
           <Tooltip />
-          <Legend />
+          <Legend itemSorter="dataKey" />
           {buckets.map((b, i) => (
             <Bar key={b} dataKey={`b${i}`} name={b} stackId="s" fill={COLORS[i]} isAnimationActive={false} />
           ))}

@@ -47,6 +47,7 @@ export const ACTION_RULES = {
   revokeBadgeAction: 'badges:manage',
   assignWorkAction: 'team:assign',
   cancelAssignmentAction: 'team:assign',
+  attestAction: 'team:assign',
 } as const satisfies Record<string, Permission | null>
 
 export type ActionName = keyof typeof ACTION_RULES

@@ -33,6 +33,8 @@ export type EvidenceInput = {
   sourceType: string
   sourceId: string
   note?: string
+  /** The level shown (attestations say which level); never above what the kind can prove. */
+  level?: number
 }
 
 /**
@@ -51,7 +53,7 @@ export function evidenceRows(e: EvidenceInput) {
     statementId,
     frameworkId: e.frameworkId,
     kind: e.kind,
-    level: LEVEL_OF[e.kind],
+    level: Math.max(0, Math.min(e.level ?? LEVEL_OF[e.kind], LEVEL_OF[e.kind])),
     score: e.score ?? null,
     sourceType: e.sourceType,
     sourceId: e.sourceId,

@@ -199,3 +199,176 @@ describe.each(kinds)('readiness cache on %s', (kind) => {
     expect(step.ready.map((x) => x.userId)).toEqual([who.userId])
   })
 })
+
+describe.each(kinds)('attestations on %s', (kind) => {
+  let db: TestDb
+  let orgId: string
+  beforeAll(async () => {
+    db = await createTestDb(kind)
+    await useTestDb(db)
+    await seedDemo()
+    orgId = (await getDb().organization.findFirstOrThrow()).id
+    await getDb().orgRole.create({
+      data: {
+        organizationId: orgId,
+        title: 'Attested role',
+        frameworkId: 'nice',
+        frameworkVersion: '2.1.0',
+        requirements: { create: [{ statementId: 'T1084', level: 3, weight: 1 }] },
+      },
+    })
+  })
+  afterAll(async () => db.drop())
+  const actor = async (email: string) => {
+    const u = await getDb().user.findUniqueOrThrow({ where: { email }, include: { memberships: true } })
+    return { id: u.id, organizationId: orgId, role: u.memberships[0]!.role }
+  }
+
+  test('a team lead attests a level with a note; it counts; nobody else can, and never for themselves', async () => {
+    const { attest } = await import('@/lib/progress/attest')
+    const manager = await actor('manager@demo.kenshu.local')
+    const learner = await actor('learner@demo.kenshu.local')
+    const hr = await actor('hr@demo.kenshu.local')
+    const role = (await listRolesWithRequirements(orgId)).find((r) => r.title === 'Attested role')!
+    const input = {
+      userId: learner.id,
+      roleId: role.id,
+      statementId: 'T1084',
+      level: 3,
+      note: 'Led the triage on 12 Nov.',
+    }
+    const before = (await readinessMatrix(orgId, [learner.id], [role])).get(learner.id)!.get(role.id)!
+    expect(before.met).toBe(0)
+    expect(await attest(manager, input)).toEqual({ written: 1 })
+    const ev = await getDb().evidence.findFirstOrThrow({ where: { userId: learner.id, kind: 'attestation' } })
+    expect(ev).toMatchObject({
+      level: 3,
+      statementId: 'T1084',
+      frameworkId: 'nice',
+      note: 'Led the triage on 12 Nov.',
+    })
+    expect(ev.sourceId.startsWith(`${manager.id}:`)).toBe(true)
+    expect((await readinessMatrix(orgId, [learner.id], [role])).get(learner.id)!.get(role.id)!.met).toBe(1)
+    // Forged attestations: by a learner (for themselves or a colleague), by HR (not an assessor), for
+    // a statement the role does not require, for someone in another organisation.
+    await expect(attest(learner, { ...input, userId: learner.id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    })
+    await expect(attest(hr, input)).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(attest(manager, { ...input, userId: manager.id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    })
+    await expect(attest(manager, { ...input, statementId: 'K0001' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    })
+    const other = await getDb().organization.create({ data: { slug: 'other-attest', name: 'Other' } })
+    const stranger = await getDb().user.create({
+      data: {
+        email: 'stranger@other.local',
+        name: 'Stranger',
+        memberships: { create: { organizationId: other.id, role: 'learner' } },
+      },
+    })
+    await expect(attest(manager, { ...input, userId: stranger.id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    })
+    expect(await getDb().evidence.count({ where: { kind: 'attestation' } })).toBe(1)
+    expect(await getDb().auditEvent.count({ where: { action: 'evidence.attest' } })).toBe(1)
+  })
+})
+
+describe.each(kinds)('learning events on %s', (kind) => {
+  let db: TestDb
+  let who: { userId: string; organizationId: string }
+  beforeAll(async () => {
+    // Badge keys are sealed with the session secret (the server always has one).
+    process.env.NEXTAUTH_SECRET ??= 'progress-int-test-secret-0123456789abcdef'
+    db = await createTestDb(kind)
+    await useTestDb(db)
+    await seedDemo()
+    const u = await getDb().user.findUniqueOrThrow({
+      where: { email: 'learner@demo.kenshu.local' },
+      include: { memberships: true },
+    })
+    who = { userId: u.id, organizationId: u.memberships[0]!.organizationId }
+  })
+  afterAll(async () => db.drop())
+
+  test('one event reaches every consumer: LRS, readiness, assignments, badges (role badge at 100%)', async () => {
+    const { publish } = await import('@/lib/progress/publish')
+    const { contentCatalog } = await import('@/lib/content/catalog')
+    const curriculum = (await contentCatalog()).curricula[0]!
+    const role = await getDb().orgRole.create({
+      data: {
+        organizationId: who.organizationId,
+        title: 'One-statement role',
+        frameworkId: 'nice',
+        frameworkVersion: '2.1.0',
+        requirements: { create: [{ statementId: 'K0001', level: 1, weight: 1 }] },
+      },
+    })
+    await getDb().assignment.create({
+      data: {
+        organizationId: who.organizationId,
+        userId: who.userId,
+        assignedById: who.userId,
+        itemKind: 'curriculum',
+        itemId: curriculum.id,
+        dueAt: new Date(Date.now() + 86_400_000),
+      },
+    })
+    const at = new Date()
+    await publish({
+      type: 'completed',
+      who,
+      itemType: 'curriculum',
+      itemId: curriculum.id,
+      frameworkId: 'nice',
+      statementIds: [],
+      at,
+    })
+    await publish({
+      type: 'completed',
+      who,
+      itemType: 'curriculum',
+      itemId: curriculum.id,
+      frameworkId: 'nice',
+      statementIds: [],
+      at,
+    })
+    expect(await getDb().xapiStatement.count({ where: { userId: who.userId } })).toBe(1)
+    expect(
+      await getDb().badgeCredential.count({ where: { userId: who.userId, achievementType: 'curriculum' } }),
+    ).toBe(1)
+    expect(
+      (await getDb().assignment.findFirstOrThrow({ where: { userId: who.userId } })).completedAt,
+    ).not.toBeNull()
+    // A passed quiz proving the role's only statement: readiness 100 % → a role badge.
+    await recordEvidence({
+      ...who,
+      frameworkId: 'nice',
+      statementIds: ['K0001'],
+      kind: 'quiz',
+      sourceType: 'quiz',
+      sourceId: 'module:x:1',
+    })
+    await publish({
+      type: 'quiz',
+      who,
+      itemType: 'module',
+      itemId: 'x',
+      attemptId: 'a1',
+      passed: true,
+      scaled: 1,
+      frameworkId: 'nice',
+      statementIds: ['K0001'],
+      at,
+    })
+    expect(
+      await getDb().badgeCredential.count({
+        where: { userId: who.userId, achievementType: 'role', achievementRef: role.id },
+      }),
+    ).toBe(1)
+    expect(await getDb().xapiStatement.count({ where: { userId: who.userId } })).toBe(2)
+  })
+})

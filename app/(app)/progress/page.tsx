@@ -19,6 +19,9 @@ import { setCareerRolesAction } from './actions'
 
 export const metadata = { title: 'My readiness' }
 
+/** Biggest gaps first; the whole list (a role can have 200+ statements) on request. */
+const GAP_ROWS = 15
+
 /** Where a piece of evidence came from, as a link the learner can open (their own sources only). */
 function sourceHref(sourceType: string, sourceId: string, labOf: Map<string, string>): string | null {
   if (sourceType === 'quiz') {
@@ -46,7 +49,9 @@ export default async function ProgressPage({
 }) {
   const viewer = await requirePage('/progress')
   const lang = await currentLocale()
-  const wanted = (await searchParams).role
+  const sp = await searchParams
+  const wanted = sp.role
+  const allGaps = sp.gaps === 'all'
   const who = { userId: viewer.id, organizationId: viewer.organizationId }
   const [t, to, tc, roles, edges, evidence, items, content, done, career] = await Promise.all([
     getTranslations('progress'),
@@ -292,6 +297,7 @@ export default async function ProgressPage({
 
       <section className="card" aria-labelledby="gap-h" style={{ marginTop: 16 }}>
         <h2 id="gap-h">{t('gap', { n: selected.r.gaps.length })}</h2>
+        <p className="hint">{t('gapLead')}</p>
         <div className="table-wrap">
           <table data-testid="gaps">
             <thead>
@@ -303,7 +309,7 @@ export default async function ProgressPage({
               </tr>
             </thead>
             <tbody>
-              {selected.r.gaps.map((g) => {
+              {selected.r.gaps.slice(0, allGaps ? undefined : GAP_ROWS).map((g) => {
                 const p = prof.get(g.statementId)
                 return (
                   <tr key={g.statementId}>
@@ -312,20 +318,27 @@ export default async function ProgressPage({
                     <td>
                       {p && p.evidence.length ? (
                         <details>
-                          <summary>{to(`levelNames.${g.current as 0 | 1 | 2 | 3 | 4}`)}</summary>
+                          <summary>
+                            {g.current === 0
+                              ? t('levelNone')
+                              : to(`levelNames.${g.current as 1 | 2 | 3 | 4}`)}
+                          </summary>
                           <ul>
                             {p.evidence.map((id) => {
                               const e = byId.get(id)!
                               return (
                                 <li key={id}>
                                   {t(`evidence.${e.kind as 'quiz'}`)} · {fmt.format(e.createdAt)}
+                                  {e.note ? <q className="hint"> {e.note}</q> : null}
                                 </li>
                               )
                             })}
                           </ul>
                         </details>
+                      ) : g.current === 0 ? (
+                        t('levelNone')
                       ) : (
-                        to(`levelNames.${g.current as 0 | 1 | 2 | 3 | 4}`)
+                        to(`levelNames.${g.current as 1 | 2 | 3 | 4}`)
                       )}
                       {g.stale ? <span className="badge muted"> {t('stale')}</span> : null}
                     </td>
@@ -336,6 +349,13 @@ export default async function ProgressPage({
             </tbody>
           </table>
         </div>
+        {!allGaps && selected.r.gaps.length > GAP_ROWS ? (
+          <p>
+            <Link href={`/progress?role=${selected.role.id}&gaps=all#gap-h`} data-testid="all-gaps">
+              {t('allGaps', { n: selected.r.gaps.length })}
+            </Link>
+          </p>
+        ) : null}
       </section>
 
       <div className="two-col" style={{ marginTop: 16 }}>

@@ -5,6 +5,7 @@ import type { ActionResult } from '@/lib/http/action-result'
 import { isDomainError } from '@/lib/errors'
 import { appTimeZone, AssignFormSchema, CancelFormSchema, endOfDay } from '@/lib/assignments/status'
 import { ASSIGNMENT_ERRORS, assign, cancel } from '@/lib/assignments/store'
+import { attest, AttestSchema } from '@/lib/progress/attest'
 
 // Manager assignments. The assigner is always the viewer; who may be assigned what is decided by
 // lib/assignments/store.ts (canManagePerson), never by the form.
@@ -42,6 +43,19 @@ export async function cancelAssignmentAction(formData: FormData) {
       return failure(err)
     }
     revalidatePath('/team', 'layout')
+    return { ok: true }
+  })
+}
+
+export async function attestAction(formData: FormData) {
+  return runAction('attestAction', formData, AttestSchema, async (input, viewer) => {
+    try {
+      await attest(viewer, input)
+    } catch (err) {
+      return failure(err)
+    }
+    revalidatePath(`/team/people/${input.userId}`)
+    revalidatePath('/team')
     return { ok: true }
   })
 }

@@ -14,9 +14,13 @@ import { assignableItems } from '@/lib/assignments/items'
 import { appTimeZone, ITEM_KINDS, KIND_PERMISSION, parseEvidenceSource } from '@/lib/assignments/status'
 import { AssignForm } from '@/components/assignments/AssignForm'
 import { AssignmentTable } from '@/components/assignments/AssignmentTable'
-import { assignWorkAction, cancelAssignmentAction } from '../../actions'
+import { AttestForm } from '@/components/assignments/AttestForm'
+import { assignWorkAction, attestAction, cancelAssignmentAction } from '../../actions'
 
 export const metadata = { title: 'Team member' }
+
+/** Biggest gaps first; the whole list on request (a role can require 200+ statements). */
+const GAP_ROWS = 15
 
 /**
  * A manager's drill-in into one person: readiness per org role, the gap for one role with the evidence
@@ -36,7 +40,9 @@ export default async function PersonPage({
   const profile = await personProfile(viewer, userId)
   if (!profile) notFound()
   const { person, evidence, labOfSession } = profile
-  const wanted = (await searchParams).role
+  const sp = await searchParams
+  const wanted = sp.role
+  const allGaps = sp.gaps === 'all'
   const lang = await currentLocale()
   const [t, tp, to, roles, rows, items] = await Promise.all([
     getTranslations('assignments'),
@@ -163,7 +169,7 @@ export default async function PersonPage({
                   </tr>
                 </thead>
                 <tbody>
-                  {gaps.map((g) => {
+                  {gaps.slice(0, allGaps ? undefined : GAP_ROWS).map((g) => {
                     const ev = evidence.filter(
                       (e) => e.statementId === g.statementId && e.frameworkId === selected.frameworkId,
                     )
@@ -174,7 +180,7 @@ export default async function PersonPage({
                           {fw?.statements.get(g.statementId)?.text}
                         </td>
                         <td>
-                          {to(`levelNames.${g.current as 0 | 1 | 2 | 3 | 4}`)}
+                          {g.current === 0 ? tp('levelNone') : to(`levelNames.${g.current as 1 | 2 | 3 | 4}`)}
                           {g.stale ? <span className="badge muted"> {tp('stale')}</span> : null}
                         </td>
                         <td>{to(`levelNames.${g.required as 1 | 2 | 3 | 4}`)}</td>
@@ -225,6 +231,31 @@ export default async function PersonPage({
               </table>
             </div>
           )}
+          {!allGaps && gaps.length > GAP_ROWS ? (
+            <p>
+              <Link
+                href={`/team/people/${person.id}?role=${encodeURIComponent(selected.id)}&gaps=all#p-gap-h`}
+              >
+                {tp('allGaps', { n: gaps.length })}
+              </Link>
+            </p>
+          ) : null}
+          {can(viewer.role, 'team:assign') && viewer.id !== person.id ? (
+            <>
+              <h3>{t('attest.title')}</h3>
+              <p className="hint">{t('attest.lead', { name: person.name })}</p>
+              <AttestForm
+                action={attestAction}
+                userId={person.id}
+                roleId={selected.id}
+                statements={gaps.map((g) => ({
+                  id: g.statementId,
+                  text: fw?.statements.get(g.statementId)?.text ?? '',
+                  required: g.required,
+                }))}
+              />
+            </>
+          ) : null}
         </section>
       ) : null}
 
