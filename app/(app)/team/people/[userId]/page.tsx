@@ -242,7 +242,7 @@ export default async function PersonPage({
           ) : null}
           {can(viewer.role, 'team:assign') && viewer.id !== person.id ? (
             <>
-              <h3>{t('attest.title')}</h3>
+              <h3 style={{ marginTop: 24 }}>{t('attest.title')}</h3>
               <p className="hint">{t('attest.lead', { name: person.name })}</p>
               <AttestForm
                 action={attestAction}
