@@ -1,6 +1,7 @@
 import 'server-only'
-import type { Prisma } from '../db/generated/sqlite/client'
-import { getDb } from '../db/client'
+import { randomUUID } from 'node:crypto'
+import { Prisma } from '../db/generated/sqlite/client'
+import { dbKind, getDb } from '../db/client'
 import { evidenceRows, type EvidenceInput } from './evidence'
 import { invalidate } from './cache'
 
@@ -11,6 +12,7 @@ type Tx = Prisma.TransactionClient
  * request can never count a pass twice. Pass a transaction to make it atomic with the pass itself.
  */
 export async function recordEvidence(e: EvidenceInput, tx?: Tx): Promise<number> {
+  if (dbKind() === 'postgres') return writePg(e, tx ?? getDb())
   if (tx) return write(e, tx)
   // One transaction (one commit) for the rows and the invalidation. A concurrent writer of the same
   // source wins the unique key: run again, and the rows it wrote are skipped.
@@ -42,6 +44,36 @@ async function write(e: EvidenceInput, db: Tx): Promise<number> {
   // The person's precomputed readiness is out of date now (./cache.ts; publish() repeats this after commit).
   if (written) await invalidate(e.userId, e.organizationId, db)
   return written
+}
+
+/**
+ * PostgreSQL: the same in one statement (one round trip; atomic on its own or inside the caller's
+ * transaction). Rows that already exist are skipped by the unique key, so retries and concurrent
+ * writers of one source count once; the membership is marked stale only when a row was written.
+ */
+async function writePg(e: EvidenceInput, db: Tx): Promise<number> {
+  const rows = evidenceRows(e)
+  if (!rows.length) return 0
+  const now = new Date()
+  const values = Prisma.join(
+    rows.map(
+      (r) =>
+        Prisma.sql`(${randomUUID()}, ${r.userId}, ${r.organizationId}, ${r.statementId}, ${r.frameworkId}, ${r.kind}, ${r.level}, ${r.score}, ${r.sourceType}, ${r.sourceId}, ${r.note}, ${now})`,
+    ),
+  )
+  const result = await db.$queryRaw<Array<{ written: number }>>`
+    WITH ins AS (
+      INSERT INTO "Evidence" ("id", "userId", "organizationId", "statementId", "frameworkId", "kind", "level", "score", "sourceType", "sourceId", "note", "createdAt")
+      VALUES ${values}
+      ON CONFLICT ("userId", "sourceType", "sourceId", "statementId") DO NOTHING
+      RETURNING 1
+    ), stale AS (
+      UPDATE "Membership" SET "readinessStale" = true
+      WHERE "userId" = ${e.userId} AND "organizationId" = ${e.organizationId} AND EXISTS (SELECT 1 FROM ins)
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM ins)::int AS written`
+  return result[0]?.written ?? 0
 }
 
 /** A person's evidence, newest first (for the lab result page and, later, the progress views). */
