@@ -1,12 +1,13 @@
 import { expect, test, type Page } from '@playwright/test'
-import { answer, quizOf, signInAPI, USERS } from './helpers'
+import { actionRefs, answer, postAction, quizOf, signInAPI, USERS } from './helpers'
 
 // Issue #6's acceptance path: a learner passes a lab task and completes a module (lessons + quiz); their
 // readiness for the target role rises and the next recommendation changes; their manager sees the new
 // figure on the team heatmap, drills in and assigns work the learner then sees; HR sees the distribution
 // and exports the CSV and the printable report; the learner's statements are in the xAPI endpoint.
 
-const LEARNER = { email: 'ot-engineer@demo.kenshu.local', name: 'Haruto Kato' }
+// A new engineer of their own (no other test's evidence, lockouts or lab sessions), in the OT team.
+const LEARNER = { email: 'progress-learner@demo.kenshu.local', name: 'Mio Hayashi', password: 'progress-pass-1' }
 
 /** Readiness for a role as the learner reads it: "12% ready: 25 of 206 required statements met …". */
 async function readinessFor(page: Page, roleId: string): Promise<{ pct: number; met: number }> {
@@ -19,9 +20,28 @@ async function readinessFor(page: Page, roleId: string): Promise<{ pct: number; 
 test('evidence raises readiness and changes the advice; manager, HR and the LRS see it', async ({
   page,
   browser,
+  baseURL,
 }) => {
   test.setTimeout(240_000)
-  await signInAPI(page.request, LEARNER.email)
+  // The administrator creates the account and adds it to the manager's OT team, through the admin pages.
+  const actx = await browser.newContext()
+  await signInAPI(actx.request, USERS.admin.email)
+  const created = await postAction(actx.request, baseURL!, actionRefs().createUserAction!, {
+    email: LEARNER.email,
+    name: LEARNER.name,
+    role: 'learner',
+    password: LEARNER.password,
+  })
+  expect(created.body).toContain('"ok":true')
+  const apage = await actx.newPage()
+  await apage.goto('/admin/teams')
+  const team = apage.getByTestId('team-card').filter({ hasText: 'OT Engineering' })
+  await team.getByRole('combobox').selectOption({ label: LEARNER.name })
+  await team.getByRole('button', { name: 'Add member' }).click()
+  await expect(team).toContainText(LEARNER.name)
+  await actx.close()
+
+  await signInAPI(page.request, LEARNER.email, LEARNER.password)
   await page.goto('/progress')
   const soc = (await page.locator('#p-role option', { hasText: 'SOC analyst' }).getAttribute('value'))!
   const ot = (await page.locator('#p-role option', { hasText: 'OT engineer' }).getAttribute('value'))!
