@@ -13,6 +13,7 @@ import { labSessions } from './lib/labs/sessions/manager'
 import { lrsConfig } from './lib/xapi/config'
 import { startXapiForwarder } from './lib/xapi/outbox'
 import { warmReadiness } from './lib/progress/cache'
+import { clientAddress } from './lib/http/client-address'
 
 const dev = process.argv.includes('--dev') || process.env.NODE_ENV === 'development'
 const port = Number(process.env.PORT ?? 3000)
@@ -84,9 +85,11 @@ async function main() {
 
 /** The socket's address, for sign-in throttling. A client-sent value is discarded (spoofing). */
 function stampClientAddress(req: IncomingMessage) {
-  const trustProxy = process.env.KENSHU_TRUST_PROXY === '1'
-  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : ''
-  req.headers[CLIENT_ADDRESS_HEADER] = forwarded || req.socket.remoteAddress || 'unknown'
+  req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(
+    req.headers['x-forwarded-for'],
+    req.socket.remoteAddress,
+    process.env.KENSHU_TRUST_PROXY === '1',
+  )
 }
 
 main().catch((err: unknown) => {

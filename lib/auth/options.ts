@@ -1,4 +1,5 @@
 import 'server-only'
+import { trustedOidcEmail } from './oidc-claims'
 import type { NextAuthOptions } from 'next-auth'
 import CredentialsProvider from 'next-auth/providers/credentials'
 import { z } from 'zod'
@@ -77,7 +78,8 @@ export function authOptions(): NextAuthOptions {
               profile(p: Record<string, unknown>) {
                 return {
                   id: String(p.sub),
-                  email: typeof p.email === 'string' ? p.email.toLowerCase() : null,
+                  // Only a verified address links or creates an account (lib/auth/oidc-claims.ts).
+                  email: trustedOidcEmail(p),
                   name: typeof p.name === 'string' ? p.name : typeof p.email === 'string' ? p.email : String(p.sub),
                 }
               },

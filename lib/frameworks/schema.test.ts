@@ -67,3 +67,14 @@ describe('checkFrameworkReferences', () => {
     ).toBe(false)
   })
 })
+
+describe('attribution links', () => {
+  test('only web addresses are accepted as source and licence links', async () => {
+    const { AttributionSchema } = await import('./schema')
+    const base = { text: 'ACME', licence: 'Internal', licenceUrl: null }
+    expect(AttributionSchema.safeParse({ ...base, sourceUrl: 'https://acme.example/std' }).success).toBe(true)
+    for (const bad of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd'])
+      expect(AttributionSchema.safeParse({ ...base, sourceUrl: bad }).success, bad).toBe(false)
+    expect(AttributionSchema.safeParse({ ...base, sourceUrl: null, licenceUrl: 'javascript:x' }).success).toBe(false)
+  })
+})

@@ -33,15 +33,18 @@ export const ItemIdSchema = z
 
 const NonEmptyText = z.string().min(1, 'must not be empty')
 
+/** Links shown to users: web addresses only (no javascript:, data: or file: URLs from an upload). */
+const WebUrl = z.url({ protocol: /^https?$/ })
+
 /** What the UI shows next to framework data wherever it appears (licence obligations). */
 export const AttributionSchema = z.strictObject({
   /** Human-readable credit line, shown verbatim. */
   text: NonEmptyText,
   /** Licence name, e.g. "CC BY 4.0" or "Public domain (US Government work, 17 U.S.C. 105)". */
   licence: NonEmptyText,
-  licenceUrl: z.url().nullable(),
+  licenceUrl: WebUrl.nullable(),
   /** Where the original publication lives; null for an organisation's own, unpublished standard. */
-  sourceUrl: z.url().nullable(),
+  sourceUrl: WebUrl.nullable(),
 })
 export type Attribution = z.infer<typeof AttributionSchema>
 

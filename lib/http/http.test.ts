@@ -1,3 +1,4 @@
+import { clientAddress } from './client-address'
 import { describe, expect, test } from 'vitest'
 import { safeCallbackUrl } from './callback-url'
 import { parseCookies } from './cookies'
@@ -48,5 +49,18 @@ describe('security headers', () => {
     expect(securityHeaders().map((h) => h.key)).toEqual(
       expect.arrayContaining(['X-Content-Type-Options', 'Referrer-Policy', 'X-Frame-Options']),
     )
+  })
+})
+
+describe('clientAddress', () => {
+  test('behind a trusted proxy: the entry the proxy appended (the last), never a client-sent one', () => {
+    expect(clientAddress('198.51.100.7, 203.0.113.9', '127.0.0.1', true)).toBe('203.0.113.9')
+    expect(clientAddress(['1.1.1.1', '203.0.113.9'], '127.0.0.1', true)).toBe('203.0.113.9')
+    expect(clientAddress('', '127.0.0.1', true)).toBe('127.0.0.1')
+    expect(clientAddress('x'.repeat(100), '127.0.0.1', true)).toBe('127.0.0.1')
+  })
+  test('without a trusted proxy the header is ignored', () => {
+    expect(clientAddress('203.0.113.9', '192.0.2.1', false)).toBe('192.0.2.1')
+    expect(clientAddress(undefined, undefined, false)).toBe('unknown')
   })
 })

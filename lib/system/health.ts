@@ -18,7 +18,9 @@ export async function systemHealth(): Promise<Health> {
     await getDb().$queryRawUnsafe('SELECT 1')
     database = { kind: dbKind(), reachable: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 }
   } catch (err) {
-    database = { kind: dbKind(), reachable: false, error: (err as Error).message.split('\n')[0]?.slice(0, 200) }
+    // The public answer says only that it is down; the reason (host names, users, paths) goes to the log.
+    console.error('health: database unreachable:', (err as Error).message.split('\n')[0]?.slice(0, 200))
+    database = { kind: dbKind(), reachable: false, error: 'unreachable' }
   }
   const sb = await sandboxAvailability()
   const sandbox: Health['sandbox'] = sb.available
