@@ -9,6 +9,7 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto'
+import { isUniqueViolation } from '../db/errors'
 import { getDb } from '../db/client'
 import { env } from '../env'
 import type { PublicJwk } from './credential'
@@ -108,7 +109,6 @@ function info(row: Row): IssuerKeyInfo {
   }
 }
 
-const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === 'P2002'
 
 async function findActive(organizationId: string): Promise<Row | null> {
   return getDb().issuerKey.findFirst({

@@ -1,4 +1,5 @@
 import 'server-only'
+import { isUniqueViolation } from '../db/errors'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { getDb } from '../db/client'
 import { env } from '../env'
@@ -259,7 +260,7 @@ export async function issueBadge(input: IssueInput): Promise<BadgeSummary & { cr
     })
     return { ...summary(row), created: true }
   } catch (err) {
-    if ((err as { code?: unknown } | null)?.code !== 'P2002') throw err
+    if (!isUniqueViolation(err)) throw err
     // A concurrent call issued it first.
     const winner = await findExisting(userId, kind, ref)
     if (!winner) throw err

@@ -1,4 +1,5 @@
 import 'server-only'
+import { isUniqueViolation } from '../db/errors'
 import { getDb } from '../db/client'
 import { DomainError } from '../errors'
 import { recordEvidence } from '../progress/record'
@@ -45,11 +46,17 @@ export async function sectionsDone(who: Who, itemType: ItemType, itemId: string)
 }
 
 async function markDone(who: Who, itemType: ItemType, itemId: string, section: string) {
-  await getDb().contentProgress.upsert({
-    where: { userId_itemType_itemId_section: { userId: who.userId, itemType, itemId, section } },
-    create: { ...who, itemType, itemId, section },
-    update: {},
-  })
+  // Prisma's upsert is a read then a write: two concurrent passes can both try to insert. The loser's
+  // unique violation means the section is already done, which is all this needs.
+  try {
+    await getDb().contentProgress.upsert({
+      where: { userId_itemType_itemId_section: { userId: who.userId, itemType, itemId, section } },
+      create: { ...who, itemType, itemId, section },
+      update: {},
+    })
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err
+  }
   return maybeComplete(who, itemType, itemId)
 }
 
@@ -81,7 +88,7 @@ async function maybeComplete(who: Who, itemType: ItemType, itemId: string): Prom
     try {
       await db.contentCompletion.create({ data: { ...who, itemType, itemId } })
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 'P2002') throw err
+      if (!isUniqueViolation(err)) throw err
     }
     const statementIds = (it as { statements?: string[] }).statements ?? []
     if (itemType === 'briefing') {
@@ -127,7 +134,7 @@ async function completeCurricula(who: Who) {
     try {
       await db.contentCompletion.create({ data: { ...who, itemType: 'curriculum', itemId: cur.id } })
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'P2002') continue // a concurrent request completed it
+      if (isUniqueViolation(err)) continue // a concurrent request completed it
       throw err
     }
     await publish({

@@ -1,4 +1,5 @@
 import 'server-only'
+import { isUniqueViolation } from '../db/errors'
 import { getDb } from '../db/client'
 import { Prisma } from '../db/generated/sqlite/client'
 import type { OrgRoleRecord } from '../roles/store'
@@ -26,16 +27,6 @@ type Tx = Prisma.TransactionClient
 export type Cell = { share: number; met: number; total: number }
 export type Matrix = Map<string, Map<string, Cell>>
 
-/** P2002 from typed queries; raw INSERTs surface the driver's own code (SQLite / PostgreSQL 23505). */
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown; meta?: { code?: unknown } }
-  return (
-    e.code === 'P2002' ||
-    e.meta?.code === '23505' ||
-    e.meta?.code === '2067' ||
-    /UNIQUE constraint failed|duplicate key value/.test(String(e.message))
-  )
-}
 
 const SKEW_MS = 10_000
 const CHUNK = 400

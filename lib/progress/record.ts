@@ -1,4 +1,5 @@
 import 'server-only'
+import { isUniqueViolation } from '../db/errors'
 import { randomUUID } from 'node:crypto'
 import { Prisma } from '../db/generated/sqlite/client'
 import { dbKind, getDb } from '../db/client'
@@ -19,7 +20,7 @@ export async function recordEvidence(e: EvidenceInput, tx?: Tx): Promise<number>
   try {
     return await getDb().$transaction((t) => write(e, t))
   } catch (err) {
-    if ((err as { code?: unknown }).code !== 'P2002') throw err
+    if (!isUniqueViolation(err)) throw err
     return getDb().$transaction((t) => write(e, t))
   }
 }

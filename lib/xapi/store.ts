@@ -1,4 +1,5 @@
 import 'server-only'
+import { isUniqueViolation } from '../db/errors'
 import { createHash } from 'node:crypto'
 import type { Prisma } from '../db/generated/sqlite/client'
 import { getDb } from '../db/client'
@@ -151,7 +152,7 @@ export async function recordXapi(event: LearningEvent, tx?: Tx): Promise<{ id: s
     }
   } catch (err) {
     // Inside a transaction the caller decides (it rolls back); outside, a concurrent writer won.
-    if (tx || (err as { code?: unknown }).code !== 'P2002') throw err
+    if (tx || !isUniqueViolation(err)) throw err
     return { id, created: false }
   }
   return { id, created: true }

@@ -1,4 +1,5 @@
 import 'server-only'
+import { isUniqueViolation } from '../../db/errors'
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { getDb } from '../../db/client'
 import { DomainError } from '../../errors'
@@ -58,10 +59,7 @@ const defaults = (): ManagerOptions => ({
   reapOnBoot: true,
 })
 
-/** Prisma's unique-constraint error (P2002), recognised by shape (the client exists in two bundles). */
-export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002'
-}
+export { isUniqueViolation }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 const newSandboxId = () => `s${randomBytes(9).toString('hex')}`
@@ -538,11 +536,16 @@ export class LabSessionManager {
     // Hints open in order, so a penalty is never paid for skipping ahead by accident.
     const opened = await getDb().labHintReveal.count({ where: { labSessionId, taskId } })
     if (hintIndex > opened) throw new DomainError('INVALID', 'Open the earlier hints first')
-    await getDb().labHintReveal.upsert({
-      where: { labSessionId_taskId_hintIndex: { labSessionId, taskId, hintIndex } },
-      create: { labSessionId, taskId, hintIndex, penalty: hint.penalty },
-      update: {},
-    })
+    // A double click races two upserts (read, then insert): the loser's unique violation means open.
+    await getDb()
+      .labHintReveal.upsert({
+        where: { labSessionId_taskId_hintIndex: { labSessionId, taskId, hintIndex } },
+        create: { labSessionId, taskId, hintIndex, penalty: hint.penalty },
+        update: {},
+      })
+      .catch((err: unknown) => {
+        if (!isUniqueViolation(err)) throw err
+      })
     await this.rescore(labSessionId)
     return hint
   }
