@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// Load and soak (issue #7): N simulated learners with real WebSocket terminals work in labs while M
+// HTTP clients browse, for a bounded time, on loopback only.
+//   node bench/soak.mjs [--learners 200] [--minutes 10] [--browsers 50] [--port 3340]
+// Each learner: signs in, starts the flagship lab (the real queue, bubblewrap sandboxes), opens the
+// terminal with a single-use ticket, types a command every few seconds and waits for its output,
+// answers a task once (with the answer from its own session, as the learner would read it off the
+// logs) and runs a check once. Browsers request the catalog, a lab page, My readiness and the learn
+// home in a loop. Reported: failed requests, lost terminals, every passed task recorded exactly once,
+// server RSS over time with its slope, and that no sandbox, cgroup or process is left afterwards.
+// Prints JSON and `N passed, N failed`. Run as root on a quiet machine after `npm run build`.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { WebSocket } from 'ws'
+import { rss, signIn, summary } from './lib/server.mjs'
+import { action, boot, checklist, requireBuild, seed, serverEnv } from '../scripts/faults/lib.mjs'
+
+const arg = (n, d) => {
+  const i = process.argv.indexOf(`--${n}`)
+  return i > 0 ? Number(process.argv[i + 1]) : d
+}
+const LEARNERS = arg('learners', 200)
+const MINUTES = arg('minutes', 10)
+const BROWSERS = arg('browsers', 50)
+const PORT = arg('port', 3340)
+const LAB = 'iot-botnet-telnet'
+const base = `http://localhost:${PORT}`
+requireBuild()
+const { check, finish } = checklist(`soak: ${LEARNERS} learners, ${BROWSERS} browsers, ${MINUTES} min`)
+const { mkdtempSync, rmSync } = await import('node:fs')
+const { tmpdir } = await import('node:os')
+const dataDir = mkdtempSync(path.join(tmpdir(), 'kenshu-soak-'))
+const env = serverEnv(PORT, dataDir, {
+  KENSHU_MAX_SESSIONS: String(Math.max(250, LEARNERS + 10)),
+  KENSHU_IDLE_TIMEOUT_SEC: '3600',
+})
+seed(env)
+const server = await boot(env)
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const stats = { http: { ok: 0, failed: 0, ms: [] }, actions: { ok: 0, failed: 0 }, lostTerminals: 0, echoes: [], errors: [] }
+const note = (e) => stats.errors.length < 20 && stats.errors.push(String(e).slice(0, 200))
+
+// Accounts, created by the administrator through the same action the admin page uses.
+const admin = await signIn(base, 'admin@demo.kenshu.local')
+for (let i = 0; i < LEARNERS; i++) {
+  const r = await action(base, '/admin/users', admin, 'createUserAction', {
+    email: `soak${i}@demo.kenshu.local`,
+    name: `Soak Learner ${i}`,
+    role: 'learner',
+    password: 'kenshu-demo-2026',
+  })
+  if (!/"ok":true/.test(r.body)) throw new Error(`create user ${i}: ${r.body.slice(-200)}`)
+}
+
+const memory = []
+const t0 = Date.now()
+const sampler = setInterval(() => memory.push({ t: (Date.now() - t0) / 60_000, mib: rss(server.pid) }), 5000)
+const until = t0 + MINUTES * 60_000
+const db = () => new Database(path.join(dataDir, 'kenshu.db'), { readonly: true, timeout: 10_000 })
+
+async function learner(i) {
+  const cookie = await signIn(base, `soak${i}@demo.kenshu.local`)
+  const start = await action(base, `/labs/${LAB}`, cookie, 'startLabAction', { labId: LAB })
+  const sessionId = /"sessionId":"([a-z0-9]+)"/.exec(start.body)?.[1]
+  if (!sessionId) throw new Error(`start: ${start.body.slice(-200)}`)
+  for (;;) {
+    const s = await (await fetch(`${base}/api/labs/sessions/${sessionId}`, { headers: { cookie } })).json()
+    if (s.state === 'ready') break
+    if (s.state === 'failed' || s.state === 'stopped') throw new Error(`session ${s.state}`)
+    if (Date.now() > until) throw new Error('not ready before the end')
+    await sleep(500)
+  }
+  const t = await action(base, `/labs/${LAB}`, cookie, 'terminalTicketAction', { sessionId })
+  const ticket = /"ticket":"([^"]+)"/.exec(t.body)?.[1]
+  if (!ticket) throw new Error(`ticket: ${t.body.slice(-200)}`)
+  const ws = new WebSocket(`ws://127.0.0.1:${PORT}/ws/terminal?ticket=${encodeURIComponent(ticket)}`, {
+    headers: { cookie, Origin: base },
+    perMessageDeflate: false,
+  })
+  let out = ''
+  let closed = false
+  ws.on('message', (d, bin) => {
+    if (bin) out = (out + d.toString()).slice(-4096)
+  })
+  ws.on('close', () => (closed = true))
+  await new Promise((res, rej) => {
+    ws.once('open', res)
+    ws.once('error', rej)
+    ws.once('unexpected-response', (_q, r) => rej(new Error(`upgrade ${r.statusCode}`)))
+  })
+  // The answer, as the learner would read it off the gateway's log in the terminal.
+  const d = db()
+  const vars = JSON.parse(d.prepare('SELECT variables FROM LabSession WHERE id = ?').get(sessionId).variables ?? '{}')
+  d.close()
+  const ip = Object.values(vars).find((v) => /^\d+\.\d+\.\d+\.\d+$/.test(String(v)))
+  let answered = false
+  let checked = false
+  let n = 0
+  while (Date.now() < until && !closed) {
+    const mark = `soak-${i}-${n++}`
+    const sent = Date.now()
+    ws.send(Buffer.from(`echo ${mark}\r`), { binary: true })
+    while (!out.includes(`${mark}\r\n`) && Date.now() - sent < 15_000 && !closed) await sleep(20)
+    if (out.includes(`${mark}\r\n`)) stats.echoes.push(Date.now() - sent)
+    else break
+    if (!answered) {
+      const r = await action(base, `/labs/${LAB}`, cookie, 'answerTaskAction', { sessionId, taskId: 'attacker-ip', answer: String(ip) })
+      answered = /"ok":true/.test(r.body)
+      stats.actions[answered ? 'ok' : 'failed']++
+    } else if (!checked) {
+      const r = await action(base, `/labs/${LAB}`, cookie, 'checkTaskAction', { sessionId, taskId: 'preserve-implant' })
+      checked = /"ok":true/.test(r.body)
+      stats.actions[checked ? 'ok' : 'failed']++
+    }
+    await sleep(2000 + Math.random() * 3000)
+  }
+  if (closed && Date.now() < until) stats.lostTerminals++
+  ws.close()
+  return { sessionId, answered }
+}
+
+async function browser(i) {
+  const cookie = await signIn(base, `soak${i % LEARNERS}@demo.kenshu.local`)
+  const pages = ['/labs', `/labs/${LAB}`, '/progress', '/learn', '/learn/curricula']
+  while (Date.now() < until) {
+    const p = pages[Math.floor(Math.random() * pages.length)]
+    const s = Date.now()
+    try {
+      const r = await fetch(`${base}${p}`, { headers: { cookie } })
+      await r.text()
+      stats.http[r.status === 200 ? 'ok' : 'failed']++
+      if (r.status !== 200) note(`GET ${p} ${r.status}`)
+    } catch (e) {
+      stats.http.failed++
+      note(e)
+    }
+    stats.http.ms.push(Date.now() - s)
+    await sleep(500 + Math.random() * 1000)
+  }
+}
+
+const runs = await Promise.allSettled([
+  ...Array.from({ length: LEARNERS }, (_, i) => sleep(i * 50).then(() => learner(i))),
+  ...Array.from({ length: BROWSERS }, (_, i) => browser(i)),
+])
+clearInterval(sampler)
+const failedLearners = runs.slice(0, LEARNERS).filter((r) => r.status === 'rejected')
+for (const r of failedLearners.slice(0, 5)) note(r.reason)
+const done = runs.slice(0, LEARNERS).filter((r) => r.status === 'fulfilled').map((r) => r.value)
+
+// Passed tasks recorded exactly once (one result, three evidence rows per passing learner).
+const d = db()
+const results = d.prepare("SELECT labSessionId, COUNT(*) AS n FROM LabTaskResult WHERE taskId = 'attacker-ip' GROUP BY labSessionId").all()
+const evidence = d.prepare("SELECT sourceId, COUNT(*) AS n FROM Evidence WHERE sourceType = 'lab-task' AND sourceId LIKE '%:attacker-ip' GROUP BY sourceId").all()
+d.close()
+const passedSessions = done.filter((x) => x.answered).length
+
+// Memory slope (least squares, MiB per minute) over the run after the first minute.
+const pts = memory.filter((m) => m.t >= 1)
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1)
+const mt = mean(pts.map((p) => p.t))
+const mm = mean(pts.map((p) => p.mib))
+const slope = pts.reduce((a, p) => a + (p.t - mt) * (p.mib - mm), 0) / (pts.reduce((a, p) => a + (p.t - mt) ** 2, 0) || 1)
+
+server.kill('SIGTERM')
+await new Promise((r) => server.once('exit', r))
+await sleep(1000)
+const cg = ['/sys/fs/cgroup/pids/kenshu', '/sys/fs/cgroup/kenshu'].find(existsSync)
+const leftCgroups = cg ? readdirSync(cg, { withFileTypes: true }).filter((x) => x.isDirectory()).length : 0
+const leftProcs = spawnSync('pgrep', ['-c', 'bwrap'], { encoding: 'utf8' }).stdout.trim()
+
+check('every learner worked through the whole run (no failed start, ticket or socket)', failedLearners.length === 0, { failed: failedLearners.length })
+check('zero failed HTTP requests', stats.http.failed === 0, { ok: stats.http.ok, failed: stats.http.failed, latencyMs: summary(stats.http.ms) })
+check('zero failed lab actions', stats.actions.failed === 0, stats.actions)
+check('no terminal lost', stats.lostTerminals === 0, { lost: stats.lostTerminals, echoMs: summary(stats.echoes) })
+check('every passed task recorded exactly once', results.length === passedSessions && results.every((r) => r.n === 1) && evidence.every((e) => e.n === 3) && evidence.length === passedSessions, {
+  passedSessions,
+  results: results.length,
+  evidenceSources: evidence.length,
+})
+check('memory flat over time (slope < 2 MiB/min after the first minute)', Math.abs(slope) < 2, {
+  slopeMiBPerMin: +slope.toFixed(2),
+  first: memory[0]?.mib,
+  last: memory.at(-1)?.mib,
+  samples: memory.length,
+})
+check('no session cgroup left', leftCgroups === 0, { leftCgroups })
+check('no sandbox process left', leftProcs === '0' || leftProcs === '', { bwrap: leftProcs })
+if (stats.errors.length) console.error('errors:', stats.errors)
+rmSync(dataDir, { recursive: true, force: true })
+finish()
