@@ -14,3 +14,21 @@ export function isUniqueViolation(err: unknown): boolean {
     /UNIQUE constraint failed|duplicate key value/.test(String(e.message))
   )
 }
+
+/**
+ * The database cannot be used right now (pure): unreachable or restarting PostgreSQL, an exhausted
+ * connection pool, or a full or failing disk under SQLite. Actions answer UNAVAILABLE ("nothing was
+ * saved, try again") instead of a generic error; the transaction, if any, was rolled back.
+ */
+export function isStorageUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown }
+  if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024'].includes(String(e.code))) return true
+  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')
+  const text = `${str(e.code)} ${str(e.message)}`
+  return (
+    /ECONNREFUSED|ECONNRESET|Connection terminated|connection.*(closed|refused)|terminating connection|the database system is (starting up|shutting down)|Can't reach database server/i.test(text) ||
+    /SQLITE_FULL|database or disk is full|SQLITE_IOERR|disk I\/O error|ENOSPC/i.test(text) ||
+    (e.cause !== undefined && e.cause !== err && isStorageUnavailable(e.cause))
+  )
+}

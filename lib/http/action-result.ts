@@ -1,6 +1,6 @@
 /** The shape every server action returns. Pure: shared by actions and the client forms that show it. */
 export type ActionErrorCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'INVALID' | 'CONFLICT' | 'NOT_FOUND' | 'TOO_LARGE'
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'INVALID' | 'CONFLICT' | 'NOT_FOUND' | 'TOO_LARGE' | 'UNAVAILABLE'
 
 export type ActionResult<T extends Record<string, string> = Record<string, string>> =
   | { ok: true; message?: string; data?: T }

@@ -3,6 +3,7 @@ import { ActionDenied, requireAction, type Viewer } from '../auth/session'
 import type { ActionName } from '../auth/actions'
 import { fieldErrorsOf, formFields, type ActionResult } from './action-result'
 import type { z } from 'zod'
+import { isStorageUnavailable } from '../db/errors'
 
 /**
  * Runs a server action body after the permission check for `name` (lib/auth/actions.ts) and the input
@@ -21,13 +22,25 @@ export async function runAction<S extends z.ZodType>(
     viewer = await requireAction(name)
   } catch (err) {
     if (err instanceof ActionDenied) return { ok: false, code: err.code }
+    if (isStorageUnavailable(err)) return unavailable(name, err)
     throw err
   }
   const fields = formFields(formData, options.longFields)
   if (!fields.ok) return { ok: false, code: fields.code }
   const parsed = schema.safeParse(fields.fields)
   if (!parsed.success) return { ok: false, code: 'INVALID', fieldErrors: fieldErrorsOf(parsed.error.issues) }
-  return body(parsed.data, viewer)
+  try {
+    return await body(parsed.data, viewer)
+  } catch (err) {
+    if (isStorageUnavailable(err)) return unavailable(name, err)
+    throw err
+  }
+}
+
+/** Database unreachable or disk full: say so (nothing was saved) rather than "something went wrong". */
+function unavailable(name: string, err: unknown): ActionResult {
+  console.error(`${name}: storage unavailable:`, (err as Error).message?.split('\n')[0])
+  return { ok: false, code: 'UNAVAILABLE' }
 }
 
 /** For the actions ACTION_RULES marks `null` (open to anyone): same parsing, viewer may be null. */

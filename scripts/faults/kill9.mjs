@@ -64,7 +64,7 @@ try {
   d1.close()
   const attacker = vars.ATTACKER_IP ?? vars.attackerIp ?? Object.values(vars).find((v) => /^\d+\.\d+\.\d+\.\d+$/.test(String(v)))
   const answered = await action(cookie, 'answerTaskAction', { sessionId, taskId: 'attacker-ip', answer: String(attacker) })
-  check('task passed before the crash', /"ok":true/.test(answered) && /passed/.test(answered), answered.slice(-200))
+  check("task passed before the crash", /"ok":true/.test(answered) && /"status":"correct"/.test(answered), answered.slice(-200))
   const d2 = db()
   const evidenceBefore = d2.prepare('SELECT id, statementId, level FROM Evidence ORDER BY id').all()
   d2.close()
