@@ -99,9 +99,11 @@ async function learner(i) {
   let checked = false
   let n = 0
   while (Date.now() < until && !closed) {
-    const mark = `soak-${i}-${n++}`
+    // The shell computes the mark, so the typed command's own echo never matches it.
+    const k = n++
+    const mark = `soak-${i}-${k * 2}`
     const sent = Date.now()
-    ws.send(Buffer.from(`echo ${mark}\r`), { binary: true })
+    ws.send(Buffer.from(`echo soak-${i}-$((${k}*2))\r`), { binary: true })
     while (!out.includes(`${mark}\r\n`) && Date.now() - sent < 15_000 && !closed) await sleep(20)
     if (out.includes(`${mark}\r\n`)) stats.echoes.push(Date.now() - sent)
     else break
