@@ -1,3 +1,4 @@
+import { appTimeZone } from '../lib/i18n/time-zone'
 import { cookies, headers } from 'next/headers'
 import { getRequestConfig } from 'next-intl/server'
 import { getViewer } from '@/lib/auth/session'
@@ -14,7 +15,7 @@ export default getRequestConfig(async () => {
   return {
     locale,
     messages: loadMessages(locale),
-    timeZone: process.env.KENSHU_TIME_ZONE ?? 'Asia/Tokyo',
+    timeZone: appTimeZone(),
     onError(error) {
       // Tests run with KENSHU_STRICT_I18N=1 so a missing translation fails the page instead of
       // quietly showing a key; production logs it and shows the fallback.

@@ -1,6 +1,7 @@
 import Link from 'next/link'
 import { getTranslations } from 'next-intl/server'
 import { badgesOf } from '@/lib/badges/store'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 
 /**
  * The viewer's Open Badges with links to their public verification pages (server component). Pass the
@@ -8,7 +9,7 @@ import { badgesOf } from '@/lib/badges/store'
  */
 export async function MyBadges({ userId, lang }: { userId: string; lang: 'ja' | 'en' }) {
   const [t, badges] = await Promise.all([getTranslations('badges'), badgesOf(userId)])
-  const fmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' })
+  const fmt = new Intl.DateTimeFormat(lang, { timeZone: appTimeZone(), dateStyle: 'medium' })
   return (
     <section className="card" data-testid="my-badges" aria-labelledby="my-badges-title">
       <h2 id="my-badges-title">{t('mineTitle')}</h2>

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod'
 import type { Permission } from '../auth/rbac'
+import { appTimeZone } from '../i18n/time-zone'
 
 export const ITEM_KINDS = ['lab', 'module', 'curriculum', 'briefing'] as const
 export type ItemKind = (typeof ITEM_KINDS)[number]
@@ -105,9 +106,7 @@ export function countByStatus(
 
 // ---- dates in the application time zone ----
 
-export function appTimeZone(): string {
-  return process.env.KENSHU_TIME_ZONE ?? 'Asia/Tokyo'
-}
+export { appTimeZone }
 
 const ymdFormatters = new Map<string, Intl.DateTimeFormat>()
 function partsIn(at: Date, timeZone: string) {

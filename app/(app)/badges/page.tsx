@@ -4,6 +4,7 @@ import { requirePage } from '@/lib/auth/session'
 import { organisationBadges } from '@/lib/badges/store'
 import { ActionForm } from '@/components/ActionForm'
 import { revokeBadgeAction } from './actions'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 
 export const metadata = { title: 'Issued badges' }
 
@@ -15,7 +16,7 @@ export default async function IssuedBadgesPage() {
     getTranslations('badges'),
     organisationBadges(viewer.organizationId),
   ])
-  const fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })
+  const fmt = new Intl.DateTimeFormat(locale, { timeZone: appTimeZone(), dateStyle: 'medium' })
   return (
     <>
       <h1>{t('adminTitle')}</h1>

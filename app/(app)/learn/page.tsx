@@ -7,6 +7,7 @@ import { listTeams } from '@/lib/org/queries'
 import { contentCatalog } from '@/lib/content/catalog'
 import { completionsFor } from '@/lib/content/progress-store'
 import { evidenceFor } from '@/lib/progress/record'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 
 export const metadata = { title: 'My learning' }
 
@@ -25,7 +26,7 @@ export default async function LearnerHome() {
     evidenceFor(viewer.id),
   ])
   const completedModules = new Set(done.filter((d) => d.itemType === 'module').map((d) => d.itemId))
-  const fmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' })
+  const fmt = new Intl.DateTimeFormat(lang, { timeZone: appTimeZone(), dateStyle: 'medium', timeStyle: 'short' })
   const mine = teams.filter((team) => team.members.some((m) => m.userId === viewer.id))
   return (
     <>

@@ -2,6 +2,7 @@ import Link from 'next/link'
 import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
 import { currentLocale } from '@/lib/i18n/current'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 import { listRolesWithRequirements, listCareerEdges } from '@/lib/roles/store'
 import { resolveFramework } from '@/lib/frameworks/registry'
 import { evidenceFor } from '@/lib/progress/record'
@@ -76,8 +77,8 @@ export default async function ProgressPage({
     ranked.find((x) => x.role.id === career.targetRoleId) ??
     ranked[0]
   const pct = new Intl.NumberFormat(lang, { style: 'percent' })
-  const fmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' })
-  const month = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short' })
+  const fmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: appTimeZone() })
+  const month = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', timeZone: appTimeZone() })
   if (!selected)
     return (
       <>

@@ -8,6 +8,7 @@ import { listRolesWithRequirements } from '@/lib/roles/store'
 import { listFrameworkIndexes } from '@/lib/frameworks/registry'
 import { contentItems } from '@/lib/roles/content-items'
 import { indexContent, roleCoverage } from '@/lib/roles/coverage'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 
 export const metadata = { title: 'Roles' }
 
@@ -28,7 +29,7 @@ export default async function RolesPage({
   const byKey = new Map(frameworks.map((f) => [f.index.key, f.index]))
   const content = indexContent(items)
   const editable = can(viewer.role, 'roles:edit')
-  const fmtDate = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })
+  const fmtDate = new Intl.DateTimeFormat(locale, { timeZone: appTimeZone(), dateStyle: 'medium' })
   const pct = new Intl.NumberFormat(locale, { style: 'percent' })
   return (
     <>

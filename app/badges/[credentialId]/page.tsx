@@ -2,6 +2,7 @@ import { notFound } from 'next/navigation'
 import { getTranslations } from 'next-intl/server'
 import { currentLocale } from '@/lib/i18n/current'
 import { getPublicBadge } from '@/lib/badges/store'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 
 export const metadata = { title: 'Badge' }
 export const dynamic = 'force-dynamic'
@@ -16,8 +17,8 @@ export default async function BadgePage({ params }: { params: Promise<{ credenti
   const badge = await getPublicBadge(credentialId)
   if (!badge) notFound()
   const [t, lang] = await Promise.all([getTranslations('badges'), currentLocale()])
-  const dateFmt = new Intl.DateTimeFormat(lang, { dateStyle: 'long' })
-  const timeFmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' })
+  const dateFmt = new Intl.DateTimeFormat(lang, { timeZone: appTimeZone(), dateStyle: 'long' })
+  const timeFmt = new Intl.DateTimeFormat(lang, { timeZone: appTimeZone(), dateStyle: 'medium', timeStyle: 'medium' })
   const c = badge.credential
   const a = c.credentialSubject.achievement
   const v = badge.verification

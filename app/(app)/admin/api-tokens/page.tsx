@@ -3,6 +3,7 @@ import { requirePage } from '@/lib/auth/session'
 import { listApiTokens } from '@/lib/api/tokens'
 import { ActionForm } from '@/components/ActionForm'
 import { createApiTokenAction, revokeApiTokenAction } from '../actions'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 
 export const metadata = { title: 'API tokens' }
 
@@ -10,7 +11,7 @@ export default async function ApiTokensPage() {
   const viewer = await requirePage('/admin/api-tokens')
   const locale = await getLocale()
   const [t, tokens] = await Promise.all([getTranslations('apiTokens'), listApiTokens(viewer.organizationId)])
-  const fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })
+  const fmt = new Intl.DateTimeFormat(locale, { timeZone: appTimeZone(), dateStyle: 'medium', timeStyle: 'short' })
   return (
     <>
       <h1>{t('title')}</h1>

@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
 import { listOrgFrameworks } from '@/lib/frameworks/registry'
 import { StandardUpload } from '@/components/frameworks/StandardUpload'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 
 export const metadata = { title: 'Import a skill standard' }
 
@@ -13,7 +14,7 @@ export default async function ImportStandardPage() {
     getTranslations('standards'),
     listOrgFrameworks(viewer.organizationId),
   ])
-  const fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })
+  const fmt = new Intl.DateTimeFormat(locale, { timeZone: appTimeZone(), dateStyle: 'medium', timeStyle: 'short' })
   return (
     <>
       <h1>{t('title')}</h1>

@@ -1,6 +1,7 @@
 import { getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
 import { currentLocale } from '@/lib/i18n/current'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 import { BUCKETS } from '@/lib/progress/buckets'
 import { orgReadiness } from '@/lib/progress/overview'
 import { PrintButton } from '@/components/content/PrintButton'
@@ -17,7 +18,7 @@ export default async function HrReportPage() {
   const lang = await currentLocale()
   const [t, org] = await Promise.all([getTranslations('progress'), orgReadiness(viewer.organizationId)])
   const pct = new Intl.NumberFormat(lang, { style: 'percent' })
-  const when = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' })
+  const when = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: appTimeZone() })
   return (
     <article className="report" data-testid="hr-report">
       <div className="row no-print" style={{ justifyContent: 'flex-end' }}>

@@ -14,6 +14,7 @@ import type { StatementType } from '@/lib/frameworks/schema'
 import { ActionForm } from '@/components/ActionForm'
 import { Attribution } from '@/components/frameworks/Attribution'
 import { archiveRoleAction, cloneRoleAction } from '../actions'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 
 export const metadata = { title: 'Role' }
 
@@ -37,7 +38,7 @@ export default async function RolePage({ params }: { params: Promise<{ roleId: s
   const statement = (id: string) => fw?.statements.get(id)
   const counts = countByType(role.requirements, (id) => statement(id)?.type)
   const cov = roleCoverage(role.frameworkKey, role.requirements, indexContent(items))
-  const fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })
+  const fmt = new Intl.DateTimeFormat(locale, { timeZone: appTimeZone(), dateStyle: 'medium', timeStyle: 'short' })
   return (
     <>
       <p>

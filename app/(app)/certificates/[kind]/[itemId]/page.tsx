@@ -5,6 +5,7 @@ import { currentLocale } from '@/lib/i18n/current'
 import { contentCatalog } from '@/lib/content/catalog'
 import { completion } from '@/lib/content/progress-store'
 import { PrintButton } from '@/components/content/PrintButton'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 
 export const metadata = { title: 'Certificate' }
 
@@ -29,7 +30,7 @@ export default async function CertificatePage({
   const done = await completion({ userId: viewer.id, organizationId: viewer.organizationId }, kind, itemId)
   if (!done) notFound()
   const t = await getTranslations('content')
-  const date = new Intl.DateTimeFormat(lang, { dateStyle: 'long' }).format(done.completedAt)
+  const date = new Intl.DateTimeFormat(lang, { timeZone: appTimeZone(), dateStyle: 'long' }).format(done.completedAt)
   return (
     <>
       <div className="certificate" data-testid="certificate">

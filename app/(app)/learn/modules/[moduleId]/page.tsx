@@ -12,6 +12,7 @@ import { ActionForm } from '@/components/ActionForm'
 import { QuizForm } from '@/components/content/QuizForm'
 import { contentComponents } from '@/components/content/mdx-components'
 import { markLessonReadAction, submitModuleQuizAction } from '../../actions'
+import { appTimeZone } from '@/lib/i18n/time-zone'
 
 export const metadata = { title: 'Module' }
 
@@ -36,7 +37,7 @@ export default async function ModulePage({ params }: { params: Promise<{ moduleI
     }),
   )
   const labs = await Promise.all(m.labs.map(async (l) => ({ ...l, lab: await getLab(l.id) })))
-  const fmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' })
+  const fmt = new Intl.DateTimeFormat(lang, { timeZone: appTimeZone(), dateStyle: 'medium', timeStyle: 'short' })
   return (
     <>
       <p>
