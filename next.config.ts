@@ -1,6 +1,6 @@
 import type { NextConfig } from 'next'
 import createNextIntlPlugin from 'next-intl/plugin'
-import { securityHeaders } from './lib/http/security-headers'
+import { API_CONTENT_SECURITY_POLICY, securityHeaders } from './lib/http/security-headers'
 
 const withNextIntl = createNextIntlPlugin('./i18n/request.ts')
 
@@ -18,7 +18,11 @@ const config: NextConfig = {
     serverActions: { bodySizeLimit: '256kb' },
   },
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders() }]
+    return [
+      { source: '/:path*', headers: securityHeaders() },
+      // Pages get a per-request nonce CSP from proxy.ts; route handlers this fixed, closed one.
+      { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: API_CONTENT_SECURITY_POLICY }] },
+    ]
   },
 }
 

@@ -27,8 +27,7 @@ export function proxy(request: NextRequest) {
   requestHeaders.set('Content-Security-Policy', csp)
   const response = NextResponse.next({ request: { headers: requestHeaders } })
   response.headers.set('Content-Security-Policy', csp)
-  if (request.headers.get('x-forwarded-proto') === 'https')
-    response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+  // HSTS is set by server.ts on every response, pages and route handlers alike.
   return response
 }
 

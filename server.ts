@@ -14,6 +14,7 @@ import { lrsConfig } from './lib/xapi/config'
 import { startXapiForwarder } from './lib/xapi/outbox'
 import { warmReadiness } from './lib/progress/cache'
 import { clientAddress } from './lib/http/client-address'
+import { strictTransportSecurity } from './lib/http/security-headers'
 
 const dev = process.argv.includes('--dev') || process.env.NODE_ENV === 'development'
 const port = Number(process.env.PORT ?? 3000)
@@ -31,6 +32,10 @@ async function main() {
 
   const server = createServer((req, res) => {
     stampClientAddress(req)
+    // HSTS on every response behind TLS, route handlers and static files included (proxy.ts only
+    // sees pages).
+    const hsts = strictTransportSecurity(req.headers['x-forwarded-proto'])
+    if (hsts) res.setHeader('Strict-Transport-Security', hsts)
     handle(req, res, parse(req.url ?? '/', true)).catch((err: unknown) => {
       console.error('request failed', err)
       if (!res.headersSent) res.statusCode = 500

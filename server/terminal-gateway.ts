@@ -78,8 +78,9 @@ export async function authorizeUpgrade(req: IncomingMessage, url: URL, verifyTic
   const secret = process.env.NEXTAUTH_SECRET
   if (!secret) return { ok: false, status: 503, reason: 'Service Unavailable' }
   // Cross-site WebSocket hijacking: browsers always send Origin; it must be this site.
+  // An unparsable Origin (`null` from a sandboxed iframe or a file: page) is refused, not a 500.
   const origin = req.headers.origin
-  if (origin && new URL(origin).host !== req.headers.host) return { ok: false, status: 403, reason: 'Forbidden' }
+  if (origin && originHost(origin) !== req.headers.host) return { ok: false, status: 403, reason: 'Forbidden' }
   const cookies = parseCookies(req.headers.cookie)
   const raw = SESSION_COOKIES.map((c) => cookies[c]).find(Boolean)
   if (!raw) return { ok: false, status: 401, reason: 'Unauthorized' }
@@ -93,6 +94,14 @@ export async function authorizeUpgrade(req: IncomingMessage, url: URL, verifyTic
   const session = await verifyTicket(ticket, viewer.id)
   if (!session) return { ok: false, status: 403, reason: 'Forbidden' }
   return { ok: true, userId: viewer.id, sessionId: session.sessionId }
+}
+
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host
+  } catch {
+    return null
+  }
 }
 
 /**

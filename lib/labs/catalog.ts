@@ -44,7 +44,8 @@ export async function getLab(labId: string): Promise<CatalogEntry | null> {
 
 /** A step's MDX source in the requested language (falls back to the other language). */
 export async function stepSource(lab: LoadedLab, stepId: string, lang: Language): Promise<{ source: string; lang: Language } | null> {
-  const files = lab.stepFiles[stepId]
+  // Own keys only: `__proto__` or `constructor` must not reach readFile.
+  const files = Object.hasOwn(lab.stepFiles, stepId) ? lab.stepFiles[stepId] : undefined
   if (!files) return null
   try {
     return { source: await readFile(files[lang], 'utf8'), lang }
