@@ -169,12 +169,18 @@ const evidence = d.prepare("SELECT sourceId, COUNT(*) AS n FROM Evidence WHERE s
 d.close()
 const passedSessions = done.filter((x) => x.answered).length
 
-// Memory slope (least squares, MiB per minute) over the run after the first minute.
+// Memory slope (least squares, MiB per minute): over the run after the first minute, and over its
+// second half, when every learner's sandbox is running (steady state, after the start-up ramp).
+const slopeOf = (pts) => {
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1)
+  const mt = mean(pts.map((p) => p.t))
+  const mm = mean(pts.map((p) => p.mib))
+  return pts.reduce((a, p) => a + (p.t - mt) * (p.mib - mm), 0) / (pts.reduce((a, p) => a + (p.t - mt) ** 2, 0) || 1)
+}
 const pts = memory.filter((m) => m.t >= 1)
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1)
-const mt = mean(pts.map((p) => p.t))
-const mm = mean(pts.map((p) => p.mib))
-const slope = pts.reduce((a, p) => a + (p.t - mt) * (p.mib - mm), 0) / (pts.reduce((a, p) => a + (p.t - mt) ** 2, 0) || 1)
+const half = memory.filter((m) => m.t >= MINUTES / 2)
+const slope = slopeOf(pts)
+const steady = slopeOf(half)
 
 server.kill('SIGTERM')
 await new Promise((r) => server.once('exit', r))
@@ -197,11 +203,12 @@ check('every passed task recorded exactly once', results.length === passedSessio
   results: results.length,
   evidenceSources: evidence.length,
 })
-check('memory flat over time (slope < 2 MiB/min after the first minute; needs a run of 2+ minutes)', pts.length >= 3 && Math.abs(slope) < 2, {
-  slopeMiBPerMin: +slope.toFixed(2),
+check('memory flat in steady state (second half of the run: slope < 2 MiB/min; needs 4+ minutes)', half.length >= 3 && Math.abs(steady) < 2, {
+  steadySlopeMiBPerMin: +steady.toFixed(2),
+  wholeRunSlopeMiBPerMin: +slope.toFixed(2),
   first: memory[0]?.mib,
   last: memory.at(-1)?.mib,
-  samples: memory.length,
+  perMinute: memory.filter((_, i) => i % 12 === 0).map((m) => Math.round(m.mib)),
 })
 check('no session cgroup left', leftCgroups === 0, { leftCgroups })
 check('no sandbox process left', leftProcs === '0' || leftProcs === '', { bwrap: leftProcs })
