@@ -78,6 +78,7 @@ async function main() {
     server.close()
     void gateway
       .close()
+      .then(() => labs.drainPool())
       .then(() => labs.driver.stopAll())
       .then(() => labs.settle())
       .then(() => stopXapi?.())

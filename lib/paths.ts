@@ -9,3 +9,8 @@ export function dataDir(): string {
 export function appRoot(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.env.KENSHU_APP_ROOT ?? '.')
 }
+
+/** Lab packages (`labs/<id>/`); the web tier and the lab runner each resolve their own copy. */
+export function labsDir(): string {
+  return path.resolve(/*turbopackIgnore: true*/ process.env.KENSHU_LABS_DIR ?? path.join(appRoot(), 'labs'))
+}

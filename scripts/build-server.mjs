@@ -17,7 +17,7 @@ const serverOnlyStub = {
 
 await build({
   absWorkingDir: root,
-  entryPoints: { server: 'server.ts', seed: 'scripts/seed.ts' },
+  entryPoints: { server: 'server.ts', runner: 'runner.ts', seed: 'scripts/seed.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -30,4 +30,4 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 })
-console.log('built dist/server.js, dist/seed.js')
+console.log('built dist/server.js, dist/runner.js, dist/seed.js')

@@ -13,6 +13,7 @@ import { can } from '../lib/auth/rbac'
 import { parseCookies } from '../lib/http/cookies'
 import { loadViewerById } from '../lib/auth/viewer-store'
 import type { TerminalStream } from '../lib/labs/sandbox/types'
+import { bridgeStreamToSocket, terminalSize } from '../lib/labs/runner/stream-socket'
 
 export const TERMINAL_PATH = '/ws/terminal'
 const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token']
@@ -27,10 +28,6 @@ export type TerminalBackend = {
   attach(sandboxId: string, size: { cols: number; rows: number }): Promise<TerminalStream>
   touch(sandboxId: string): void
 }
-
-/** Stop reading the pty when this much output waits for a slow client; resume below the low mark. */
-const HIGH_WATER = 1024 * 1024
-const LOW_WATER = 256 * 1024
 
 export function attachTerminalGateway(
   server: Server,
@@ -104,82 +101,18 @@ function originHost(origin: string): string | null {
   }
 }
 
-/**
- * Connects one WebSocket to the sandbox's shell. Binary frames carry terminal bytes both ways (no
- * decoding, so any byte sequence is safe); text frames carry JSON control messages. Output never
- * queues without bound: past HIGH_WATER unsent bytes the pty is paused until the client catches up,
- * so `cat /dev/urandom` cannot flood the server's memory or the browser.
- */
+/** Attaches to the sandbox's shell and bridges it to the browser's socket (lib/labs/runner/stream-socket.ts). */
 async function bridge(ws: WebSocket, backend: TerminalBackend, sandboxId: string, url: URL) {
-  const cols = clampInt(url.searchParams.get('cols'), 80, 10, 500)
-  const rows = clampInt(url.searchParams.get('rows'), 24, 4, 200)
+  const size = terminalSize(url.searchParams.get('cols'), url.searchParams.get('rows'))
   let stream: TerminalStream
   try {
-    stream = await backend.attach(sandboxId, { cols, rows })
+    stream = await backend.attach(sandboxId, size)
   } catch {
     ws.send(JSON.stringify({ type: 'error', code: 'SESSION_GONE' }))
     ws.close(4410, 'session gone')
     return
   }
-  let pending = 0
-  let paused = false
-  const offData = stream.onData((chunk) => {
-    if (ws.readyState !== ws.OPEN) return
-    pending += chunk.byteLength
-    ws.send(chunk, { binary: true }, () => {
-      pending -= chunk.byteLength
-      if (paused && pending < LOW_WATER) {
-        paused = false
-        stream.resume()
-      }
-    })
-    if (!paused && pending > HIGH_WATER) {
-      paused = true
-      stream.pause()
-    }
-  })
-  const offExit = stream.onExit((code) => {
-    if (ws.readyState === ws.OPEN) {
-      ws.send(JSON.stringify({ type: 'exit', code }))
-      ws.close(4000, 'shell exited')
-    }
-  })
-  ws.send(JSON.stringify({ type: 'ready' }))
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) {
-      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
-      backend.touch(sandboxId)
-      stream.write(buf)
-      return
-    }
-    let msg: unknown
-    try {
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8')
-      msg = JSON.parse(text.slice(0, 1000))
-    } catch {
-      return
-    }
-    if (msg && typeof msg === 'object' && (msg as { type?: unknown }).type === 'resize') {
-      const m = msg as { cols?: unknown; rows?: unknown }
-      stream.resize({ cols: clampInt(m.cols, cols, 10, 500), rows: clampInt(m.rows, rows, 4, 200) })
-    } else if (msg && typeof msg === 'object' && (msg as { type?: unknown }).type === 'ping') {
-      backend.touch(sandboxId)
-    }
-  })
-  const cleanup = () => {
-    offData()
-    offExit()
-    if (paused) stream.resume()
-    // Detach only: the shell keeps running so a reload or a network drop can re-attach.
-    stream.close()
-  }
-  ws.on('close', cleanup)
-  ws.on('error', cleanup)
-}
-
-function clampInt(v: unknown, fallback: number, min: number, max: number) {
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number.parseInt(v, 10) : Number.NaN
-  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.trunc(n))) : fallback
+  bridgeStreamToSocket(ws, stream, { size, onActivity: () => backend.touch(sandboxId) })
 }
 
 function reject(socket: Duplex, status: number, reason: string) {

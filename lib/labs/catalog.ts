@@ -2,7 +2,7 @@ import 'server-only'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { appRoot } from '../paths'
+import { labsDir } from '../paths'
 import { formatLabError, loadAllLabs, type LoadedLab } from './package/load'
 import type { Language } from './package/manifest'
 
@@ -11,9 +11,7 @@ type Catalog = { labs: Map<string, CatalogEntry>; errors: string[] }
 
 const g = globalThis as unknown as { kenshuLabCatalog?: Promise<Catalog> }
 
-export function labsDir() {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.KENSHU_LABS_DIR ?? path.join(appRoot(), 'labs'))
-}
+export { labsDir }
 
 /**
  * Every valid lab package under labs/, loaded once per process. Invalid packages are left out (and

@@ -1,6 +1,6 @@
 import 'server-only'
 import { getDb, dbKind } from '../db/client'
-import { sandboxAvailability } from './sandbox'
+import { runnerHealth, sandboxAvailability } from './sandbox'
 import pkg from '../../package.json' with { type: 'json' }
 
 export type Health = {
@@ -8,6 +8,8 @@ export type Health = {
   version: string
   database: { kind: 'sqlite' | 'postgres'; reachable: boolean; latencyMs?: number; error?: string }
   sandbox: { available: true; driver: string; details: string } | { available: false; driver: string; reason: string }
+  /** With separate lab runners: how many answer and how full they are (no addresses). */
+  runners?: { total: number; healthy: number; sessions: number; capacity: number }
 }
 
 /** What /api/health and the admin page report. Never throws. */
@@ -26,5 +28,12 @@ export async function systemHealth(): Promise<Health> {
   const sandbox: Health['sandbox'] = sb.available
     ? { available: true, driver: sb.driver, details: sb.details }
     : { available: false, driver: sb.driver, reason: sb.reason }
-  return { status: database.reachable ? 'ok' : 'degraded', version: pkg.version, database, sandbox }
+  const rs = await runnerHealth()
+  const runners = rs && {
+    total: rs.length,
+    healthy: rs.filter((r) => r.healthy).length,
+    sessions: rs.reduce((n, r) => n + (r.healthy ? r.sessions : 0), 0),
+    capacity: rs.reduce((n, r) => n + (r.healthy ? r.maxSessions : 0), 0),
+  }
+  return { status: database.reachable ? 'ok' : 'degraded', version: pkg.version, database, sandbox, ...(runners ? { runners } : {}) }
 }

@@ -3,17 +3,19 @@ import { getFormatter, getTranslations } from 'next-intl/server'
 import { requirePage } from '@/lib/auth/session'
 import { orgOverview, recentAudit } from '@/lib/org/queries'
 import { systemHealth } from '@/lib/system/health'
+import { runnerHealth } from '@/lib/system/sandbox'
 
 export const metadata = { title: 'Administration' }
 
 export default async function AdminHome() {
   const viewer = await requirePage('/admin')
-  const [t, format, overview, events, health] = await Promise.all([
+  const [t, format, overview, events, health, runners] = await Promise.all([
     getTranslations('home.admin'),
     getFormatter(),
     orgOverview(viewer.organizationId),
     recentAudit(viewer.organizationId, 8),
     systemHealth(),
+    runnerHealth(),
   ])
   return (
     <>
@@ -82,6 +84,27 @@ export default async function AdminHome() {
                 : t('sandboxMissing', { reason: health.sandbox.reason })}
             </dd>
           </dl>
+          {runners && (
+            <table data-testid="runners">
+              <caption>{t('runners')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('runner')}</th>
+                  <th scope="col">{t('runnerState')}</th>
+                  <th scope="col">{t('runnerSessions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {runners.map((r) => (
+                  <tr key={r.url}>
+                    <td className="mono">{r.runnerId ?? '—'}</td>
+                    <td>{r.healthy ? t('runnerUp') : t('runnerDown', { failures: r.failures })}</td>
+                    <td>{t('runnerLoad', { sessions: r.sessions, max: r.maxSessions })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </section>
       </div>
     </>

@@ -86,6 +86,11 @@ export type BwrapDriverOptions = {
   labServices?: (spec: SandboxSpec) => Promise<LabServiceSpec[]> | LabServiceSpec[]
   /** Bytes of recent terminal output kept for re-attach. Default 64 KiB. */
   replayBytes?: number
+  /**
+   * Reap only sessions whose id starts with `<reapScope>-` at boot: several lab runners share a host,
+   * each prefixes its session ids with its runner id and must not reap the others' (lib/labs/runner).
+   */
+  reapScope?: string
 }
 
 const SESSION_ID = /^[a-z0-9-]{1,64}$/
@@ -928,8 +933,8 @@ export class BwrapDriver implements SandboxDriver {
     // driver (another process, a labs:check run): only the server does it, once, at boot.
     if (!options.reapLeftovers) return
     const layout = this.layout ?? detectCgroups()
-    await reapLeftoverCgroups(layout)
-    await reapLeftoverNetns()
+    await reapLeftoverCgroups(layout, new Set(), this.options.reapScope)
+    await reapLeftoverNetns(new Set(), this.options.reapScope)
   }
 }
 

@@ -315,14 +315,18 @@ export async function listSessionCgroups(layout: CgroupLayout): Promise<string[]
   return [...ids]
 }
 
-/** Kill and remove every `kenshu-*` cgroup except those in `keep`. Returns the reaped session ids. */
+/**
+ * Kill and remove every `kenshu-*` cgroup except those in `keep`; with `scope`, only sessions whose id
+ * starts with `<scope>-` (one lab runner's among several on a host). Returns the reaped session ids.
+ */
 export async function reapLeftoverCgroups(
   layout: CgroupLayout,
   keep: ReadonlySet<string> = new Set(),
+  scope?: string,
 ): Promise<string[]> {
   const reaped: string[] = []
   for (const id of await listSessionCgroups(layout)) {
-    if (keep.has(id)) continue
+    if (keep.has(id) || (scope && !id.startsWith(`${scope}-`))) continue
     const cg = new SessionCgroup(layout, id)
     await cg.kill()
     await cg.remove().catch(() => {})

@@ -262,8 +262,11 @@ export async function removeLabNetwork(net: LabNetwork): Promise<void> {
   }
 }
 
-/** Delete every `kenshu-*` network namespace (leftovers of a crashed server). Root only; no-op otherwise. */
-export async function reapLeftoverNetns(keep: ReadonlySet<string> = new Set()): Promise<string[]> {
+/**
+ * Delete every `kenshu-*` network namespace (leftovers of a crashed server); with `scope`, only those
+ * of sessions whose id starts with `<scope>-`. Root only; no-op otherwise.
+ */
+export async function reapLeftoverNetns(keep: ReadonlySet<string> = new Set(), scope?: string): Promise<string[]> {
   if (process.getuid?.() !== 0) return []
   let names: string[] = []
   try {
@@ -273,7 +276,7 @@ export async function reapLeftoverNetns(keep: ReadonlySet<string> = new Set()): 
   }
   const reaped: string[] = []
   for (const n of names) {
-    if (!n.startsWith(NETNS_PREFIX) || keep.has(n)) continue
+    if (!n.startsWith(scope ? `${NETNS_PREFIX}${scope}-` : NETNS_PREFIX) || keep.has(n)) continue
     await run('ip', ['netns', 'delete', n])
     reaped.push(n)
   }

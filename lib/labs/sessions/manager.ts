@@ -21,6 +21,8 @@ import { recordEvidence } from '../../progress/record'
 import { labCompletionKind } from '../../progress/evidence'
 import { publish } from '../../progress/publish'
 import { labFramework } from '../package/framework'
+import { runnerPoolFromEnv } from '../runner/pool'
+import { labsDir } from '../../paths'
 
 /**
  * Lab sessions: the start queue (queued → starting → ready, with the learner's position), a small
@@ -48,7 +50,16 @@ export type ManagerOptions = {
   ticketTtlMs: number
   /** Reap every sandbox left on the host at boot (the server: yes; tools and tests sharing the host: no). */
   reapOnBoot: boolean
+  /**
+   * Sandboxes live on separate lab runners shared by several web instances (`KENSHU_RUNNERS`): boot
+   * must not interrupt sessions other instances serve, and a queued session whose instance died is
+   * released after {@link STALE_START_MS}.
+   */
+  shared: boolean
 }
+
+/** A session queued or starting on another web instance for this long without progress is released. */
+export const STALE_START_MS = 10 * 60_000
 
 const defaults = (): ManagerOptions => ({
   concurrency: Number(process.env.KENSHU_START_CONCURRENCY ?? 2),
@@ -57,6 +68,7 @@ const defaults = (): ManagerOptions => ({
   maxPerUser: Number(process.env.KENSHU_MAX_SESSIONS_PER_USER ?? 2),
   ticketTtlMs: 60_000,
   reapOnBoot: true,
+  shared: false,
 })
 
 export { isUniqueViolation }
@@ -87,6 +99,7 @@ export class LabSessionManager {
   boot(): Promise<void> {
     this.booted ??= (async () => {
       // At server start this driver has no sessions yet; what is there belongs to a crashed predecessor.
+      if (this.options.shared) return this.reconcileShared()
       if (this.options.reapOnBoot)
         await this.driver
           .stopAll({ reapLeftovers: true })
@@ -100,15 +113,37 @@ export class LabSessionManager {
     return this.booted
   }
 
-  /** Sandbox stopped by the driver (time limit, idle timeout, crash): the learner is told on next poll. */
+  /**
+   * Shared runners: sessions whose sandbox is on no reachable runner are interrupted (their runner died
+   * or restarted while no web instance watched); everything else belongs to a live instance and stays.
+   */
+  private async reconcileShared() {
+    const pool = this.driver as SandboxDriver & { ready?: () => Promise<void>; liveIds?: () => Set<string> }
+    await pool.ready?.()
+    const live = pool.liveIds?.()
+    if (!live) return
+    const ready = await getDb().labSession.findMany({
+      where: { state: 'ready', sandboxId: { not: null } },
+      select: { id: true, sandboxId: true },
+    })
+    const gone = ready.filter((s) => !live.has(s.sandboxId as string))
+    for (const s of gone) this.onSandboxStopped(s.sandboxId as string, 'runner lost')
+    await this.settle()
+    if (gone.length) console.log(`labs: ${gone.length} session(s) whose runner is gone can be resumed`)
+  }
+
+  /**
+   * Sandbox stopped by the driver (time limit, idle timeout, crash, lost runner): the learner is told
+   * on next poll. Looked up by sandbox id, so with shared runners any web instance can record it.
+   */
   onSandboxStopped(sandboxId: string, reason: string) {
     const id = this.bySandbox.get(sandboxId)
     this.bySandbox.delete(sandboxId)
-    if (!id || this.deliberate.delete(sandboxId)) return
-    this.progress.delete(id)
+    if (this.deliberate.delete(sandboxId)) return
+    if (id) this.progress.delete(id)
     const write = getDb()
       .labSession.updateMany({
-        where: { id, sandboxId },
+        where: { sandboxId, state: { in: [...LIVE_STATES] } },
         data: { state: 'interrupted', endReason: reason, endedAt: new Date(), sandboxId: null },
       })
       .catch((err: unknown) => console.error('labs: could not record stop', err))
@@ -174,7 +209,7 @@ export class LabSessionManager {
       throw new DomainError('CONFLICT', `SANDBOX_UNAVAILABLE: ${availability.reason}`)
     await getDb().labSession.update({
       where: { id: s.id },
-      data: { state: 'queued', endReason: null, endedAt: null },
+      data: { state: 'queued', endReason: null, endedAt: null, lastActivityAt: new Date() },
     })
     this.enqueue(s.id, lang)
   }
@@ -221,6 +256,8 @@ export class LabSessionManager {
   private availability() {
     if (process.env.KENSHU_SANDBOX === 'off')
       return Promise.resolve({ available: false as const, driver: this.driver.name, reason: 'disabled by KENSHU_SANDBOX=off' })
+    // Runners report their health with every poll: no probe to cache.
+    if (this.options.shared) return this.driver.availability()
     if (!this.availabilityCache || Date.now() - this.availabilityCache.at > 60_000)
       this.availabilityCache = { at: Date.now(), value: checkAvailability() }
     return this.availabilityCache.value
@@ -230,6 +267,13 @@ export class LabSessionManager {
   async warmAll(): Promise<void> {
     const { labCatalog } = await import('../catalog')
     for (const entry of (await labCatalog()).labs.values()) await this.fillPool(entry)
+  }
+
+  /** Stops this instance's warm sandboxes (shutdown: with shared runners nobody else would). */
+  async drainPool(): Promise<void> {
+    const entries = [...this.pool.values()].flat()
+    this.pool.clear()
+    await Promise.allSettled(entries.map((p) => this.driver.stop(p.sandboxId)))
   }
 
   /** Ready sandboxes waiting in the warm pool of a lab. */
@@ -269,7 +313,7 @@ export class LabSessionManager {
       const s = await db.labSession.findUniqueOrThrow({ where: { id: labSessionId } })
       const entry = await getLab(s.labId)
       if (!entry) throw new Error('lab no longer exists')
-      await db.labSession.update({ where: { id: s.id }, data: { state: 'starting' } })
+      await db.labSession.update({ where: { id: s.id }, data: { state: 'starting', lastActivityAt: new Date() } })
       const warm = this.takeWarm(entry)
       let sandboxId: string
       let variables: Record<string, string>
@@ -369,6 +413,14 @@ export class LabSessionManager {
     const mem = this.progress.get(labSessionId)
     const s = await this.owned(userId, labSessionId)
     if (mem && (LIVE_STATES as readonly string[]).includes(s.state)) return mem
+    if (!mem && this.options.shared && (s.state === 'queued' || s.state === 'starting') && Date.now() - s.lastActivityAt.getTime() > STALE_START_MS) {
+      // Queued on a web instance that went away: release it so the learner can resume.
+      await getDb().labSession.updateMany({
+        where: { id: s.id, state: s.state, lastActivityAt: s.lastActivityAt },
+        data: { state: 'interrupted', endReason: 'start lost', endedAt: new Date() },
+      })
+      return { state: 'interrupted', position: 0, queueLength: this.queue.length }
+    }
     return {
       state: s.state as SessionState,
       position: 0,
@@ -682,12 +734,17 @@ const g = globalThis as unknown as { kenshuLabs?: LabSessionManager }
 /** The process-wide manager (created by the custom server at boot, or lazily). */
 export function labSessions(): LabSessionManager {
   if (!g.kenshuLabs) {
-    const driver: SandboxDriver = new BwrapDriver({
-      maxConcurrentStarts: Number(process.env.KENSHU_START_CONCURRENCY ?? 2),
-      idleTimeoutSec: Number(process.env.KENSHU_IDLE_TIMEOUT_SEC ?? 1800),
-      onStopped: (sandboxId, reason) => g.kenshuLabs?.onSandboxStopped(sandboxId, reason),
-    })
-    g.kenshuLabs = new LabSessionManager(driver)
+    const onStopped = (sandboxId: string, reason: string) => g.kenshuLabs?.onSandboxStopped(sandboxId, reason)
+    // Separate lab runners (docs/deploy/scale-out.md) or sandboxes in this process.
+    const pool = runnerPoolFromEnv(process.env, labsDir(), onStopped)
+    const driver: SandboxDriver =
+      pool ??
+      new BwrapDriver({
+        maxConcurrentStarts: Number(process.env.KENSHU_START_CONCURRENCY ?? 2),
+        idleTimeoutSec: Number(process.env.KENSHU_IDLE_TIMEOUT_SEC ?? 1800),
+        onStopped,
+      })
+    g.kenshuLabs = new LabSessionManager(driver, pool ? { shared: true, reapOnBoot: false } : {})
   }
   return g.kenshuLabs
 }
