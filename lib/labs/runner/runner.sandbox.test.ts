@@ -130,7 +130,17 @@ describe.skipIf(!RUN)('lab runner channel (real sandboxes)', () => {
     term.onData((c) => (out += Buffer.from(c).toString('utf8')))
     term.write('echo kenshu-$((6*7)); id -u\n')
     await waitFor('terminal output', () => /kenshu-42/.test(out) && /\b1000\b/.test(out))
+    term.write('echo mark > /tmp/mark\n')
     term.close()
+    // Re-attach (a reload, or another web instance after one died): same shell, input and output live.
+    for (let k = 0; k < 2; k++) {
+      const again = await pool.attach(one, { cols: 80, rows: 24 })
+      let out2 = ''
+      again.onData((c) => (out2 += Buffer.from(c).toString('utf8')))
+      again.write(`cat /tmp/mark; echo round-$((${k}+10))\n`)
+      await waitFor(`re-attached output ${k}`, () => new RegExp(`[\\r\\n]mark\\r\\n[^]*round-${k + 10}`).test(out2))
+      again.close()
+    }
 
     await pool.stop(one)
     expect((await pool.status(one))?.state ?? 'stopped').toBe('stopped')
