@@ -25,12 +25,19 @@ async function main() {
 
   const ref: { service?: RunnerService } = {}
   const onStopped = (id: string, reason: string) => ref.service?.onStopped(id, reason)
-  const driver: SandboxDriver = new BwrapDriver({
+  const common = {
     maxConcurrentStarts: Number(env.KENSHU_START_CONCURRENCY ?? 2),
     idleTimeoutSec: Number(env.KENSHU_IDLE_TIMEOUT_SEC ?? 1800),
     onStopped,
-    reapScope: runnerId,
-  })
+  }
+  const kind = env.KENSHU_SANDBOX_DRIVER ?? 'bwrap'
+  let driver: SandboxDriver
+  if (kind === 'kubernetes') {
+    // One pod per session (decision 007, deploy/k8s); the runner's id labels every pod it owns.
+    const { createKubernetesDriver } = await import('./lib/labs/sandbox/k8s/driver')
+    driver = createKubernetesDriver({ ...env, KENSHU_RUNNER_ID: runnerId }, common)
+  } else if (kind === 'bwrap') driver = new BwrapDriver({ ...common, reapScope: runnerId })
+  else throw new Error(`KENSHU_SANDBOX_DRIVER must be bwrap or kubernetes, not ${kind}`)
   const service = (ref.service = new RunnerService({ driver, secret, runnerId, labsRoot: labsDir(), maxSessions }))
   // What a crashed predecessor with this runner id left behind (its sandboxes are lost anyway).
   await driver.stopAll({ reapLeftovers: true }).catch((err: unknown) => console.error('runner: reaping leftovers failed', err))

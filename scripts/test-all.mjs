@@ -58,6 +58,35 @@ if (!args.has('--quick')) {
     const r = run('end-to-end (Chromium)', 'npx', ['playwright', 'test'], { timeoutMs: 30 * 60_000 })
     playwrightResult('end-to-end (Chromium)', 'test-results/e2e.json', r)
   }
+  if (built) topology()
+}
+
+/**
+ * The scale-out topology (docs/deploy/scale-out.md): 3 web instances behind nginx, 2 lab runners,
+ * PostgreSQL, a web instance and a runner killed mid-run. Needs root, nginx and PostgreSQL.
+ */
+function topology() {
+  const name = 'scale-out topology (nginx, 3 web, 2 runners, PostgreSQL)'
+  const missing = [
+    process.getuid?.() !== 0 && 'root',
+    !existsSync('/usr/sbin/nginx') && 'nginx (apt-get install -y nginx)',
+    spawnSync('pg_isready', ['-h', '127.0.0.1', '-q']).status !== 0 && 'PostgreSQL at 127.0.0.1:5432',
+  ].filter(Boolean)
+  if (missing.length) {
+    console.log(`\n━━ ${name}: skipped, needs ${missing.join(', ')}`)
+    return results.push({ name: `${name} (needs ${missing.join(', ')})`, passed: 0, failed: 0, skipped: 1, seconds: '0' })
+  }
+  const t0 = Date.now()
+  console.log(`\n━━ ${name}: npx tsx scripts/topology/run.mjs --learners 12`)
+  const r = spawnSync('npx', ['tsx', 'scripts/topology/run.mjs', '--learners', '12'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 })
+  let checks = []
+  try {
+    checks = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'), r.stdout.lastIndexOf('}') + 1)).checks ?? []
+  } catch {}
+  for (const c of checks) if (!c.ok) failures.push(`topology  ${c.name} — ${firstLine(JSON.stringify(c.detail ?? ''))}`)
+  const passed = checks.filter((c) => c.ok).length
+  const failed = checks.length - passed || (r.status === 0 ? 0 : 1)
+  results.push({ name, passed, failed, skipped: 0, seconds: ((Date.now() - t0) / 1000).toFixed(1) })
 }
 
 finish()
