@@ -21,6 +21,11 @@ export function LabPlayer(props: {
   timeLimitMinutes: number
 }) {
   const t = useTranslations('labs')
+  // Known stop reasons in the learner's language; anything else (an error text) as recorded.
+  const reasonText = (reason: string) => {
+    const key = `reasons.${reason.replace(/ /g, '-')}`
+    return t.has(key as 'reasons.idle-timeout') ? t(key as 'reasons.idle-timeout') : reason
+  }
   const router = useRouter()
   const [pending, start] = useTransition()
   const [sessionId, setSessionId] = useState<string | null>(props.session?.id ?? null)
@@ -142,7 +147,7 @@ export function LabPlayer(props: {
       ) : null}
       {props.session?.endReason && state === 'interrupted' ? (
         <p className="alert info" role="status">
-          {t('interrupted', { reason: props.session.endReason })}
+          {t('interrupted', { reason: reasonText(props.session.endReason) })}
         </p>
       ) : null}
       {props.session?.completedAt ? (
