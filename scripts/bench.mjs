@@ -41,6 +41,10 @@ step('terminalRtt', 'node', ['bench/terminal-rtt.mjs', '--iterations', quick ? '
 for (const db of ['sqlite', 'postgres'])
   step(`progress-${db}`, 'node', ['--conditions=react-server', '--import', 'tsx', 'bench/progress.ts', '--db', db, '--learners', quick ? '2000' : '10000', '--iterations', quick ? '10' : '20'], { timeoutMs: 30 * 60_000 })
 step('sandboxMemory', 'npx', ['tsx', 'bench/sandbox-memory.ts', '--count', quick ? '50' : '200'])
+// Scale-out (issue #8): 1 vs 3 web instances behind nginx, 1 vs 2 lab runners; needs root, nginx, PostgreSQL.
+if (process.getuid?.() === 0 && existsSync('/usr/sbin/nginx') && spawnSync('pg_isready', ['-h', '127.0.0.1', '-q']).status === 0)
+  step('topology', 'node', ['bench/topology.mjs', '--burst', quick ? '20' : '50', '--seconds', quick ? '4' : '8'], { timeoutMs: 30 * 60_000 })
+else console.error('\n━━ topology: skipped (needs root, nginx and PostgreSQL at 127.0.0.1:5432)')
 
 mkdirSync('bench/results', { recursive: true })
 const file = `bench/results/${results.date.slice(0, 10)}.json`
@@ -71,6 +75,14 @@ for (const db of ['sqlite', 'postgres']) {
   rows.push([`${db}: record evidence (3 statements)`, f(p.recordMs), `target p95 ≤ ${p.targets.recordP95Ms} ms`])
   rows.push([`${db}: team heatmap 50 × ${p.roles} roles`, f(p.heatmapWarmMs), `after new evidence ${f(p.heatmapAfterEvidenceMs)}`])
   rows.push([`${db}: HR overview ${p.learners} people`, f(p.overviewWarmMs), `with churn ${f(p.overviewChurnMs)}; cold ${p.overviewColdMs} ms`])
+}
+const topo = b.topology?.result
+if (topo && !topo.error) {
+  for (const [k, w] of [['1 web instance', topo.web.one], ['3 web instances', topo.web.three]])
+    rows.push([`${k} behind nginx`, `${w.bestRpsWithinP95} req/s with p95 ≤ ${topo.p95TargetMs} ms`, w.steps.map((x) => `${x.concurrency}:${x.rps}/s p95 ${x.p95}`).join(' ')])
+  rows.push(['keystroke RTT nginx → web → runner → shell', `p50 ${topo.web.three.terminalRtt.p50} · p95 ${topo.web.three.terminalRtt.p95} ms`, ''])
+  for (const [k, r] of [['1 runner', topo.runners.one], ['2 runners', topo.runners.two]])
+    rows.push([`${r.burst} simultaneous starts, ${k}`, `all ready ${r.allReadyMs} ms`, `per learner p50 ${Math.round(r.perLearner.p50)} · p95 ${Math.round(r.perLearner.p95)} ms`])
 }
 console.log(`\nwrote ${file}\n`)
 for (const [a, c, d] of rows) console.log(`  ${a.padEnd(44)} ${c.padEnd(52)} ${d}`)

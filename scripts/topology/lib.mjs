@@ -32,7 +32,14 @@ function webAccount() {
     spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', WEB_USER], { stdio: 'inherit' })
   const uid = Number(spawnSync('id', ['-u', WEB_USER], { encoding: 'utf8' }).stdout.trim())
   const gid = Number(spawnSync('id', ['-g', WEB_USER], { encoding: 'utf8' }).stdout.trim())
-  return Number.isInteger(uid) && uid > 0 ? { uid, gid } : undefined
+  if (!Number.isInteger(uid) || uid <= 0) return undefined
+  // The checkout must be readable by that user (a clone under a 0700 home is not): else run as the caller.
+  const readable = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', 'test', '-r', path.resolve('.next/BUILD_ID')])
+  if (readable.status !== 0) {
+    console.error(`topology: ${WEB_USER} cannot read ${process.cwd()}; web instances run as the caller`)
+    return undefined
+  }
+  return { uid, gid }
 }
 
 /** nginx in front of the web instances: least connections, WebSocket upgrade for terminals. */
