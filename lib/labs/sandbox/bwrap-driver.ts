@@ -14,6 +14,7 @@ import {
   type LabServiceSpec,
 } from './netns'
 import { CappedBuffer, envOf, JOIN_SCRIPT, runOk, sleep, splitArgv } from './proc'
+import { attachTeamHost, detachTeamHost, teamHostsLines, type TeamHostLink } from './team-network'
 import {
   LEARNER_UID_INSIDE,
   resolveRunnerIdentity,
@@ -28,6 +29,7 @@ import type {
   SandboxDriver,
   SandboxSpec,
   SandboxStatus,
+  TeamNetworkAttachment,
   TerminalSize,
   TerminalStream,
 } from './types'
@@ -176,6 +178,8 @@ type Session = {
   /** Its start time (clock ticks since boot): pid + start time identify it even if the pid is recycled. */
   initStart?: string
   network?: LabNetwork
+  /** network { mode: 'team' }: this host's namespace on the team bridge (team-network.ts). */
+  teamHost?: TeamHostLink
   shell?: Shell
   timers: NodeJS.Timeout[]
   lastActivity: number
@@ -265,6 +269,7 @@ export class BwrapDriver implements SandboxDriver {
     for (const k of Object.keys(spec.env ?? {})) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid env name ${k}`)
     }
+    if (typeof spec.network === 'object' && !teamAttachment(spec)) throw new Error('invalid network mode')
     const { identity, layout } = await this.prepare()
     const session: Session = {
       spec,
@@ -309,10 +314,11 @@ export class BwrapDriver implements SandboxDriver {
   ): string[] {
     const { limits } = session.spec
     const a: string[] = ['--unshare-all', '--unshare-user']
-    if (session.spec.network === 'lab') a.push('--share-net') // joins the root-made lab netns we were started in
+    // Joins the root-made lab / team-host netns we were started in.
+    if (session.spec.network === 'lab' || teamAttachment(session.spec)) a.push('--share-net')
     a.push('--userns-block-fd', String(fds.block), '--info-fd', String(fds.info))
     a.push('--die-with-parent', '--cap-drop', 'ALL', '--clearenv', '--setenv', 'PATH', LEARNER_PATH)
-    a.push('--hostname', this.options.hostname ?? 'kenshu')
+    a.push('--hostname', this.hostnameOf(session))
     a.push('--ro-bind', '/usr', '/usr')
     for (const d of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
       const p = `/${d}`
@@ -345,8 +351,15 @@ export class BwrapDriver implements SandboxDriver {
     return a
   }
 
+  /** The sandbox's hostname: a team host's name, else the driver's. */
+  private hostnameOf(session: Session): string {
+    return teamAttachment(session.spec)?.host ?? this.options.hostname ?? 'kenshu'
+  }
+
   private etcFiles(session: Session, hosts: string): Record<string, string> {
-    const host = this.options.hostname ?? 'kenshu'
+    const host = this.hostnameOf(session)
+    // A team host's own name resolves to its team address (listed with the team's hosts), not 127.0.1.1.
+    const self = teamAttachment(session.spec) ? '' : `127.0.1.1\t${host}\n`
     return {
       passwd: [
         'root:x:0:0:root:/root:/bin/bash',
@@ -356,7 +369,7 @@ export class BwrapDriver implements SandboxDriver {
       ].join('\n'),
       group: ['root:x:0:', `learner:x:${LEARNER_UID_INSIDE}:`, 'nogroup:x:65534:', ''].join('\n'),
       hostname: `${host}\n`,
-      hosts: `127.0.0.1\tlocalhost\n127.0.1.1\t${host}\n::1\tlocalhost ip6-localhost ip6-loopback\n${hosts}`,
+      hosts: `127.0.0.1\tlocalhost\n${self}::1\tlocalhost ip6-localhost ip6-loopback\n${hosts}`,
       // No resolver: lab hostnames come from /etc/hosts; nothing may leak DNS queries to the host.
       'resolv.conf': '',
     }
@@ -380,6 +393,13 @@ export class BwrapDriver implements SandboxDriver {
       })
       hosts = session.network.hostsLines
       netPrefix = ['nsenter', `--net=${session.network.netnsPath}`, '--']
+    }
+    const team = teamAttachment(spec)
+    if (team) {
+      const { link, team: record } = await attachTeamHost(team, spec.sessionId)
+      session.teamHost = link
+      hosts = teamHostsLines(record)
+      netPrefix = ['nsenter', `--net=${link.netnsPath}`, '--']
     }
     const etc = this.etcFiles(session, hosts)
     const etcNames = Object.keys(etc)
@@ -593,6 +613,7 @@ export class BwrapDriver implements SandboxDriver {
     if (!session.initPid) throw new Error('sandbox not running')
     const runnerPrefix =
       id.mode === 'root' ? ['setpriv', `--reuid=${id.uid}`, `--regid=${id.gid}`, '--clear-groups', '--'] : []
+    const netnsPath = session.network?.netnsPath ?? session.teamHost?.netnsPath
     return [
       '/bin/sh',
       '-c',
@@ -600,16 +621,16 @@ export class BwrapDriver implements SandboxDriver {
       'kenshu-join',
       ...session.cgroup.procsFiles(),
       '--',
-      // The lab netns belongs to the host's user namespace: only host root may join it, so it is
-      // joined before dropping to the runner (the runner then cannot join it by itself).
-      ...(session.network ? ['nsenter', `--net=${session.network.netnsPath}`, '--'] : []),
+      // The lab / team-host netns belongs to the host's user namespace: only host root may join it, so
+      // it is joined before dropping to the runner (the runner then cannot join it by itself).
+      ...(netnsPath ? ['nsenter', `--net=${netnsPath}`, '--'] : []),
       ...runnerPrefix,
       'nsenter',
       `--target=${session.initPid}`,
       '--user',
       '--mount',
       '--pid',
-      ...(session.network ? [] : ['--net']),
+      ...(netnsPath ? [] : ['--net']),
       '--ipc',
       '--uts',
       '--cgroup',
@@ -912,6 +933,7 @@ export class BwrapDriver implements SandboxDriver {
         clean = false
       }
       if (s.network) await removeLabNetwork(s.network).catch(() => {})
+      if (s.teamHost) await detachTeamHost(s.teamHost).catch(() => {})
       const state = clean ? 'stopped' : 'failed'
       s.status = { ...s.status, state, reason: clean ? reason : `${reason}; cleanup incomplete` }
       if (this.sessions.get(s.spec.sessionId) === s) this.sessions.delete(s.spec.sessionId)
@@ -936,6 +958,11 @@ export class BwrapDriver implements SandboxDriver {
     await reapLeftoverCgroups(layout, new Set(), this.options.reapScope)
     await reapLeftoverNetns(new Set(), this.options.reapScope)
   }
+}
+
+/** The spec's team attachment, if its network is one host of a team network. */
+function teamAttachment(spec: SandboxSpec): TeamNetworkAttachment | undefined {
+  return typeof spec.network === 'object' && spec.network !== null && spec.network.mode === 'team' ? spec.network : undefined
 }
 
 /** Field 22 of /proc/PID/stat (start time), or undefined if the process is gone. */

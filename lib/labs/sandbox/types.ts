@@ -11,6 +11,27 @@
 
 export type NetworkMode = 'none' | 'lab'
 
+/**
+ * `SandboxSpec.network` for one host of a team network (issue #9, team-network.ts): the sandbox
+ * gets its own network namespace attached (veth) to the team's bridge, the host's name as
+ * hostname, and the team's listed hosts in /etc/hosts. Build it with `teamHostNetwork()` from a
+ * network made by `createTeamNetwork()`; the driver checks `host` and `address` against the team's
+ * record. Root only. Not supported yet by the k8s driver (refuses it: 'invalid network mode') nor by
+ * the lab runner's HTTP API (lib/labs/runner/server.ts maps anything but 'lab' to 'none').
+ */
+export type TeamNetworkAttachment = {
+  mode: 'team'
+  /** The team network's id (`createTeamNetwork({ id })`). */
+  network: string
+  /** The host's name in the team network; also the sandbox's hostname. */
+  host: string
+  /** The host's IPv4 address in the team's subnet (must match the team's record). */
+  address: string
+}
+
+/** What `SandboxSpec.network` accepts: the two per-session modes, or one host of a team network. */
+export type SandboxNetwork = NetworkMode | TeamNetworkAttachment
+
 export type SandboxLimits = {
   /** cgroup memory limit for the whole sandbox, tmpfs included. */
   memoryMb: number
@@ -29,7 +50,8 @@ export type SandboxSpec = {
   /** Absolute path of the lab package directory (lab.yaml, setup.sh, files/ ...). Read-only to the sandbox. */
   labDir: string
   limits: SandboxLimits
-  network: NetworkMode
+  /** 'none', 'lab' (per-session lab network), or one host of a team network ({@link TeamNetworkAttachment}). */
+  network: SandboxNetwork
   /** Hard wall-clock limit; the driver stops the sandbox when it is reached. */
   timeLimitSec: number
   /**
