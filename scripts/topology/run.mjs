@@ -3,12 +3,16 @@
 // PostgreSQL, 2 lab runners, 3 web instances (unprivileged user), nginx — a burst of learners working
 // in labs through nginx, then one web instance and one runner killed with SIGKILL in the middle.
 //   node scripts/topology/run.mjs [--learners 24] [--webs 3] [--runners 2] [--port 3600]
+//                                 [--soak-minutes 0] [--browsers 0]
+// With --soak-minutes, the learners (and --browsers HTTP clients) keep working that long before the
+// kills: the soak of issue #7 against this topology — failed requests, dropped terminals, memory of
+// every web instance and runner over time (slope of the second half).
 // Run as root after `npm run build` (needs nginx, bubblewrap, PostgreSQL at 127.0.0.1:5432).
 // Reports what survived (sessions, evidence, error counts) as JSON and ends with `N passed, N failed`.
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { WebSocket } from 'ws'
-import { signIn } from '../../bench/lib/server.mjs'
+import { rss, signIn } from '../../bench/lib/server.mjs'
 import { action, checklist } from '../faults/lib.mjs'
 import { leftovers, requireTopologyBuild, startTopology } from './lib.mjs'
 import { signRequest } from '../../lib/labs/runner/auth.ts'
@@ -18,6 +22,8 @@ const arg = (n, d) => {
   return i > 0 ? Number(process.argv[i + 1]) : d
 }
 const LEARNERS = arg('learners', 24)
+const SOAK_MINUTES = arg('soak-minutes', 0)
+const BROWSERS = arg('browsers', 0)
 const LAB = 'iot-botnet-telnet'
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 requireTopologyBuild()
@@ -160,6 +166,50 @@ try {
     throw new Error(`learner ${L.i}: could not get back to the session`)
   }
 
+  /** Steady work for SOAK_MINUTES: learners type, browsers browse; memory sampled every 5 s. */
+  async function soak(webPids) {
+    phase = 'soak'
+    const pids = [...webPids.map((pid, k) => [`web-${k + 1}`, pid]), ...topo.runners.map((r) => [r.name, r.proc.pid])]
+    const memory = []
+    const t0s = Date.now()
+    const sampler = setInterval(() => memory.push({ t: (Date.now() - t0s) / 60_000, mib: Object.fromEntries(pids.map(([n, pid]) => [n, rss(pid)])) }), 5000)
+    const before = { ...stats.http, reconnects: stats.reconnects, echoes: stats.echoes }
+    const until = Date.now() + SOAK_MINUTES * 60_000
+    const browse = async (k) => {
+      const cookie = await signIn(base, `topo${k % LEARNERS}@demo.kenshu.local`)
+      const pages = ['/labs', `/labs/${LAB}`, '/progress', '/learn', '/learn/curricula']
+      while (Date.now() < until) {
+        const p = pages[Math.floor(Math.random() * pages.length)]
+        try {
+          const r = await fetch(`${base}${p}`, { headers: { cookie } })
+          await r.text()
+          stats.http[r.status === 200 ? 'ok' : 'failed']++
+          if (r.status !== 200) note(`GET ${p} ${r.status}`)
+        } catch (e) {
+          stats.http.failed++
+          note(e)
+        }
+        await sleep(500 + Math.random() * 1000)
+      }
+    }
+    await Promise.all([...Array.from({ length: BROWSERS }, (_, k) => browse(k)), sleep(SOAK_MINUTES * 60_000)])
+    clearInterval(sampler)
+    const slope = (pts) => {
+      const mean = (xs) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1)
+      const mt = mean(pts.map((p) => p.t))
+      const mm = mean(pts.map((p) => p.v))
+      return Math.round((pts.reduce((a, p) => a + (p.t - mt) * (p.v - mm), 0) / (pts.reduce((a, p) => a + (p.t - mt) ** 2, 0) || 1)) * 10) / 10
+    }
+    const half = memory.filter((m) => m.t >= SOAK_MINUTES / 2)
+    const perProcess = Object.fromEntries(
+      pids.map(([n]) => [n, { startMiB: memory[0]?.mib[n], endMiB: memory.at(-1)?.mib[n], slopeMiBPerMin: slope(half.map((m) => ({ t: m.t, v: m.mib[n] }))) }]),
+    )
+    stats.soak = { minutes: SOAK_MINUTES, browsers: BROWSERS, perProcess }
+    check(`soak ${SOAK_MINUTES} min (${LEARNERS} learners, ${BROWSERS} browsers): no failed request`, stats.http.failed === before.failed, { requests: stats.http.ok - before.ok, failed: stats.http.failed - before.failed })
+    check('soak: no terminal dropped while nothing was killed', stats.reconnects === before.reconnects, { reconnects: stats.reconnects - before.reconnects, echoes: stats.echoes - before.echoes })
+    console.error(JSON.stringify({ soakMemory: perProcess }))
+  }
+
   async function learner(i) {
     const L = { i, cookie: await signIn(base, `topo${i}@demo.kenshu.local`), sessions: new Set() }
     learners.push(L)
@@ -192,7 +242,7 @@ try {
   const runs = Array.from({ length: LEARNERS }, (_, i) => sleep(i * 100).then(() => learner(i)))
   const settled = Promise.allSettled(runs)
   // Wait for the burst: every learner's sandbox is ready and their answer recorded.
-  const readyBy = Date.now() + 180_000
+  const readyBy = Date.now() + Math.max(180_000, LEARNERS * 2000)
   while (Date.now() < readyBy && learners.filter((l) => l.ws).length < LEARNERS) await sleep(500)
   const burstMs = Date.now() - t0
   check(`burst: all ${LEARNERS} learners have a ready sandbox and a terminal through nginx`, learners.filter((l) => l.ws).length === LEARNERS, {
@@ -213,12 +263,16 @@ try {
   const runnerEnv = topo.runners.map((r) => readFileSync(`/proc/${r.proc.pid}/environ`, 'utf8'))
   check('runners hold no database credentials or session secret', runnerEnv.every((e) => !/DATABASE_URL|NEXTAUTH_SECRET/.test(e)))
 
+  if (SOAK_MINUTES > 0) await soak(webPids)
+
   // Kill -9 one web instance: its terminals drop; learners reconnect through nginx to another instance.
   phase = 'web killed'
   const victimWeb = topo.webs[1]
   const beforeWeb = { reconnects: stats.reconnects, survived: stats.survived }
   await topo.kill9(victimWeb)
-  await sleep(15_000)
+  // Until every dropped terminal is back (or a minute).
+  await sleep(5000)
+  for (let k = 0; k < 110 && stats.survived - beforeWeb.survived < stats.reconnects - beforeWeb.reconnects; k++) await sleep(500)
   const webDropped = stats.reconnects - beforeWeb.reconnects
   check('after a web instance is killed, every dropped terminal re-attached to the same sandbox', webDropped > 0 && stats.survived - beforeWeb.survived === webDropped && stats.resumed === 0, {
     dropped: webDropped,
@@ -244,7 +298,7 @@ try {
     told,
     detectSeconds: Math.round((Date.now() - killedAt) / 100) / 10,
   })
-  const resumeBy = Date.now() + 90_000
+  const resumeBy = Date.now() + 90_000 + lostSessions.length * 1500
   while (Date.now() < resumeBy && learners.filter((l) => lostSessions.includes(l.sessionId) && l.resumed && !l.closed).length < lostSessions.length) await sleep(500)
   const resumedOk = learners.filter((l) => lostSessions.includes(l.sessionId) && l.resumed)
   check('those learners resumed on the surviving runner (new sandbox, progress kept)', resumedOk.length === lostSessions.length, {

@@ -51,6 +51,8 @@ type Runner = {
   bootId?: string
   seq: number
   ids: Set<string>
+  /** Starts this instance has sent and not yet seen answered: counted as load, so a burst spreads. */
+  pending: number
 }
 
 export type RunnerPoolOptions = {
@@ -80,6 +82,7 @@ export class RunnerPool implements SandboxDriver {
       failures: 0,
       seq: 0,
       ids: new Set(),
+      pending: 0,
     }))
   }
 
@@ -161,8 +164,9 @@ export class RunnerPool implements SandboxDriver {
 
   /** Healthy runners, least loaded first. */
   private candidates(): Runner[] {
-    const load = (r: Runner) => (r.info ? r.info.sessions / Math.max(1, r.info.maxSessions) : 1)
-    return this.runners.filter((r) => r.healthy).sort((a, b) => load(a) - load(b) || (a.info?.sessions ?? 0) - (b.info?.sessions ?? 0))
+    const used = (r: Runner) => (r.info?.sessions ?? 0) + r.pending
+    const load = (r: Runner) => (r.info ? used(r) / Math.max(1, r.info.maxSessions) : 1)
+    return this.runners.filter((r) => r.healthy).sort((a, b) => load(a) - load(b) || used(a) - used(b))
   }
 
   async availability(): Promise<SandboxAvailability> {
@@ -180,8 +184,10 @@ export class RunnerPool implements SandboxDriver {
     if (!labFolder || labFolder.includes(path.sep) || labFolder.startsWith('.'))
       throw new Error(`lab ${spec.labDir} is not a folder of ${this.opts.labsRoot}`)
     const { labDir: _omit, ...rest } = spec
-    const tried: string[] = []
-    for (const r of this.candidates()) {
+    const full = new Set<Runner>()
+    // Chosen one at a time (least loaded *now*, this instance's pending starts included), so a burst spreads.
+    for (let r = this.candidates()[0]; r; r = this.candidates().find((c) => !full.has(c))) {
+      r.pending++
       try {
         const status = await r.client.request<SandboxStatus>('POST', '/v1/sandboxes', { spec: { ...rest, labFolder } }, 180_000)
         this.owner.set(spec.sessionId, r)
@@ -190,15 +196,14 @@ export class RunnerPool implements SandboxDriver {
         return status
       } catch (err) {
         // Full: try the next runner. Anything else is the lab's or the sandbox's problem: report it.
-        if (err instanceof RunnerRequestError && err.status === 503) {
-          tried.push(`${r.client.toString()}: full`)
-          if (r.info) r.info.sessions = r.info.maxSessions
-          continue
-        }
-        throw err
+        if (!(err instanceof RunnerRequestError && err.status === 503)) throw err
+        full.add(r)
+        if (r.info) r.info.sessions = r.info.maxSessions
+      } finally {
+        r.pending--
       }
     }
-    throw new Error(`no lab runner could take the sandbox (${tried.join('; ') || 'none healthy'})`)
+    throw new Error(`no lab runner could take the sandbox (${full.size ? `${full.size} full` : 'none healthy'})`)
   }
 
   /** Starts health polling; resolves after the first round (every runner answered or failed once). */

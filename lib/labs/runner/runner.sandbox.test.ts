@@ -26,10 +26,10 @@ const tag = randomBytes(2).toString('hex')
 
 type Runner = { service: RunnerService; server: Server; driver: BwrapDriver; url: string }
 
-async function startRunner(id: string): Promise<Runner> {
+async function startRunner(id: string, maxSessions = 1): Promise<Runner> {
   const ref: { service?: RunnerService } = {}
   const driver = new BwrapDriver({ onStopped: (sid, reason) => ref.service?.onStopped(sid, reason), reapScope: id })
-  const service = (ref.service = new RunnerService({ driver, secret: SECRET, runnerId: id, labsRoot: LABS, maxSessions: 1 }))
+  const service = (ref.service = new RunnerService({ driver, secret: SECRET, runnerId: id, labsRoot: LABS, maxSessions }))
   const server = createRunnerServer(service, driver)
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   return { service, server, driver, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
@@ -163,5 +163,25 @@ describe.skipIf(!RUN)('lab runner channel (real sandboxes)', () => {
     await provisionSandbox(pool, flagship, again, { lang: 'en', seed: 3 })
     expect(survivor.service.info().ids).toEqual([again])
     await pool.stop(again)
+  }, 120_000)
+})
+
+describe.skipIf(!RUN)('placement under a burst (real sandboxes)', () => {
+  it('spreads simultaneous starts over the runners instead of piling them on the one that looked emptiest', async () => {
+    const [c, d] = await Promise.all([startRunner(`tc${tag}`, 8), startRunner(`td${tag}`, 8)])
+    const pool = new RunnerPool({ urls: [c.url, d.url], secret: SECRET, labsRoot: LABS, pollMs: 60_000 })
+    try {
+      const f = await loadLabPackage(path.join(LABS, 'iot-botnet-telnet'))
+      if (!f.ok) throw new Error('lab package invalid')
+      // One poll happened before the burst; none during it: only the pool's own accounting spreads them.
+      await pool.ready()
+      const ids = Array.from({ length: 4 }, (_, i) => `b${i}${tag}`)
+      await Promise.all(ids.map((id, i) => provisionSandbox(pool, f.lab, id, { lang: 'en', seed: i + 1 })))
+      expect([c, d].map((r) => r.service.info().ids.length)).toEqual([2, 2])
+      await Promise.all(ids.map((id) => pool.stop(id)))
+    } finally {
+      pool.close()
+      await Promise.all([kill(c), kill(d)])
+    }
   }, 120_000)
 })
