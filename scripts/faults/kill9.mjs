@@ -35,11 +35,11 @@ async function waitReady(cookie, sessionId) {
   }
   throw new Error('not ready in 60 s')
 }
+// The server's own sandboxes (`srv-*`; it reaps only those, never another tool's).
 const sessionCgroups = () => {
-  const dir = '/sys/fs/cgroup/pids/kenshu'
-  if (existsSync(dir)) return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
-  const v2 = '/sys/fs/cgroup/kenshu'
-  return existsSync(v2) ? readdirSync(v2, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : []
+  const dir = existsSync('/sys/fs/cgroup/pids/kenshu') ? '/sys/fs/cgroup/pids/kenshu' : '/sys/fs/cgroup/kenshu'
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name.startsWith('kenshu-srv-')).map((d) => d.name)
 }
 const alive = (pid) => {
   try {

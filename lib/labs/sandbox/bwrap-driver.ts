@@ -14,6 +14,7 @@ import {
   type LabServiceSpec,
 } from './netns'
 import { CappedBuffer, envOf, JOIN_SCRIPT, runOk, sleep, splitArgv } from './proc'
+import { Ring } from './ring'
 import { attachTeamHost, detachTeamHost, teamHostsLines, type TeamHostLink } from './team-network'
 import {
   LEARNER_UID_INSIDE,
@@ -184,23 +185,6 @@ type Session = {
   timers: NodeJS.Timeout[]
   lastActivity: number
   stopping?: Promise<void>
-}
-
-/** Keeps the last `size` bytes of terminal output. */
-class Ring {
-  private chunks: Buffer[] = []
-  private total = 0
-  constructor(private readonly size: number) {}
-  push(b: Buffer): void {
-    this.chunks.push(b)
-    this.total += b.length
-    while (this.total > this.size && this.chunks.length > 1)
-      this.total -= (this.chunks.shift() as Buffer).length
-  }
-  snapshot(): Buffer {
-    const all = Buffer.concat(this.chunks)
-    return all.length > this.size ? all.subarray(all.length - this.size) : all
-  }
 }
 
 class Semaphore {

@@ -74,7 +74,12 @@ const defaults = (): ManagerOptions => ({
 export { isUniqueViolation }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
-const newSandboxId = () => `s${randomBytes(9).toString('hex')}`
+/**
+ * Sandbox ids start with `srv-`: the in-process server reaps only `srv-*` leftovers at boot, so it never
+ * takes sandboxes of lab runners, labs:check or tests sharing the host (BwrapDriver `reapScope`).
+ */
+export const SANDBOX_SCOPE = 'srv'
+const newSandboxId = () => `${SANDBOX_SCOPE}-${randomBytes(9).toString('hex')}`
 
 export class LabSessionManager {
   private queue: string[] = []
@@ -309,6 +314,9 @@ export class LabSessionManager {
 
   private async provision(labSessionId: string) {
     const db = getDb()
+    // Needed only for this start (a resume enqueues it again): not kept for the session's lifetime.
+    const lang = this.langOf.get(labSessionId) ?? 'en'
+    this.langOf.delete(labSessionId)
     try {
       const s = await db.labSession.findUniqueOrThrow({ where: { id: labSessionId } })
       const entry = await getLab(s.labId)
@@ -324,7 +332,7 @@ export class LabSessionManager {
         this.bySandbox.set(sandboxId, labSessionId)
         variables = (
           await provisionSandbox(this.driver, entry.lab, sandboxId, {
-            lang: this.langOf.get(s.id) ?? 'en',
+            lang,
             seed: s.seed,
           })
         ).variables
@@ -743,6 +751,7 @@ export function labSessions(): LabSessionManager {
         maxConcurrentStarts: Number(process.env.KENSHU_START_CONCURRENCY ?? 2),
         idleTimeoutSec: Number(process.env.KENSHU_IDLE_TIMEOUT_SEC ?? 1800),
         onStopped,
+        reapScope: SANDBOX_SCOPE,
       })
     g.kenshuLabs = new LabSessionManager(driver, pool ? { shared: true, reapOnBoot: false } : {})
   }

@@ -17,6 +17,7 @@ import {
 } from '@kubernetes/client-node'
 import type { LabServiceSpec } from '../netns'
 import { CappedBuffer, envOf, sleep } from '../proc'
+import { Ring } from '../ring'
 import type {
   ExecOptions,
   ExecResult,
@@ -885,23 +886,6 @@ class TerminalSink extends Writable {
     this.columns = cols
     this.rows = rows
     this.emit('resize')
-  }
-}
-
-/** Keeps the last `size` bytes of terminal output. */
-class Ring {
-  private chunks: Buffer[] = []
-  private total = 0
-  constructor(private readonly size: number) {}
-  push(b: Buffer): void {
-    this.chunks.push(b)
-    this.total += b.length
-    while (this.total > this.size && this.chunks.length > 1)
-      this.total -= (this.chunks.shift() as Buffer).length
-  }
-  snapshot(): Buffer {
-    const all = Buffer.concat(this.chunks)
-    return all.length > this.size ? all.subarray(all.length - this.size) : all
   }
 }
 
