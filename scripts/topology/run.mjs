@@ -288,7 +288,8 @@ try {
   const killedAt = Date.now()
   let told = 0
   while (Date.now() - killedAt < 20_000) {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "LabSession" WHERE id = ANY($1) AND ("endReason" = 'runner lost' OR state = 'ready' AND "sandboxId" <> ALL($2))`, [lostSessions, lostIds])
+    // Told = no longer pointing at a sandbox of the dead runner (interrupted, or already resumed elsewhere).
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "LabSession" WHERE id = ANY($1) AND ("sandboxId" IS NULL OR "sandboxId" <> ALL($2))`, [lostSessions, lostIds])
     told = rows[0].n
     if (told === lostSessions.length) break
     await sleep(250)

@@ -103,6 +103,10 @@ describe.skipIf(!RUN)('lab runner channel (real sandboxes)', () => {
       client.request('POST', '/v1/sandboxes', { spec: { ...spec, labFolder: 'iot-botnet-telnet', limits: { ...spec.limits, memoryMb: 1e9 } } }),
     ).rejects.toThrow(/memoryMb/)
     await expect(client.request('POST', '/v1/sandboxes/x1/services', { services: [{ command: ['sh', '-c', 'id'] }] })).rejects.toThrow(/404/)
+    // A network it cannot give is refused, never silently downgraded.
+    await expect(
+      client.request('POST', '/v1/sandboxes', { spec: { ...spec, labFolder: 'iot-botnet-telnet', network: { mode: 'team', network: 'x', host: 'h', address: '10.214.0.10' } } }),
+    ).rejects.toThrow(/team networks are not supported/)
   })
 
   it('places sandboxes on the least-loaded runner, runs setup, checks and a terminal through it, and frees capacity on stop', async () => {

@@ -190,7 +190,7 @@ export class RunnerService {
       sessionId: this.internal(id),
       labDir: this.labDir(raw.labFolder),
       limits: limits(raw.limits),
-      network: raw.network === 'lab' ? 'lab' : 'none',
+      network: networkMode(raw.network),
       timeLimitSec: boundedInt(raw.timeLimitSec, 60, 24 * 3600, 'timeLimitSec'),
       runSetup: raw.runSetup === true,
       env: stringRecord(raw.env),
@@ -256,6 +256,13 @@ function limits(v: unknown): SandboxSpec['limits'] {
     homeMb: boundedInt(l.homeMb, 1, 4096, 'limits.homeMb'),
     tmpMb: boundedInt(l.tmpMb, 1, 4096, 'limits.tmpMb'),
   }
+}
+
+/** 'none' or 'lab'. Team networks (one lab network, several hosts) are not offered over this channel yet. */
+function networkMode(v: unknown): 'none' | 'lab' {
+  if (v === undefined || v === 'none') return 'none'
+  if (v === 'lab') return 'lab'
+  throw new HttpError(400, 'network must be none or lab (team networks are not supported by runners yet)')
 }
 
 function stringRecord(v: unknown): Record<string, string> | undefined {
