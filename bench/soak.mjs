@@ -21,7 +21,7 @@ import Database from 'better-sqlite3'
 import { WebSocket } from 'ws'
 import { rss, signIn, summary as summarize } from './lib/server.mjs'
 const summary = (xs) => (xs.length ? summarize(xs) : { n: 0 })
-import { action, boot, checklist, requireBuild, seed, serverEnv } from '../scripts/faults/lib.mjs'
+import { action, boot, checklist, createLearners, requireBuild, seed, serverEnv } from '../scripts/faults/lib.mjs'
 
 const arg = (n, d) => {
   const i = process.argv.indexOf(`--${n}`)
@@ -64,15 +64,7 @@ const note = (e) => stats.errors.length < 20 && stats.errors.push(String(e).slic
 
 // Accounts, created by the administrator through the same action the admin page uses.
 const admin = await signIn(base, 'admin@demo.kenshu.local')
-for (let i = 0; i < ACCOUNTS; i++) {
-  const r = await action(base, '/admin/users', admin, 'createUserAction', {
-    email: `soak${i}@demo.kenshu.local`,
-    name: `Soak Learner ${i}`,
-    role: 'learner',
-    password: 'kenshu-demo-2026',
-  })
-  if (!/"ok":true/.test(r.body)) throw new Error(`create user ${i}: ${r.body.slice(-200)}`)
-}
+await createLearners(base, admin, 'soak', ACCOUNTS, (i) => `Soak Learner ${i}`)
 
 const memory = []
 const t0 = Date.now()

@@ -8,7 +8,7 @@
 //   node bench/topology.mjs [--burst 50] [--steps 10,25,50,100] [--seconds 8] [--p95 500]
 // Run as root after `npm run build`. Prints JSON. The load generator runs on the same 2 cores as
 // everything else: compare the two configurations with each other, not with other machines.
-import { action } from '../scripts/faults/lib.mjs'
+import { action, createLearners } from '../scripts/faults/lib.mjs'
 import { requireTopologyBuild, startTopology } from '../scripts/topology/lib.mjs'
 import { signIn, summary } from './lib/server.mjs'
 
@@ -116,15 +116,7 @@ async function runnerScaling(runners) {
   const topo = await startTopology({ webs: 3, runners, basePort: 3950, env: { KENSHU_MAX_SESSIONS_PER_USER: '2' } })
   try {
     const admin = await signIn(topo.base, 'admin@demo.kenshu.local')
-    for (let i = 0; i < BURST; i++) {
-      const r = await action(topo.base, '/admin/users', admin, 'createUserAction', {
-        email: `burst${i}@demo.kenshu.local`,
-        name: `Burst ${i}`,
-        role: 'learner',
-        password: 'kenshu-demo-2026',
-      })
-      if (!/"ok":true/.test(r.body)) throw new Error(`create user ${i}: ${r.body.slice(-200)}`)
-    }
+    await createLearners(topo.base, admin, 'burst', BURST, (i) => `Burst ${i}`)
     const cookies = await Promise.all(Array.from({ length: BURST }, (_, i) => signIn(topo.base, `burst${i}@demo.kenshu.local`)))
     const t0 = performance.now()
     const ready = await Promise.all(

@@ -58,6 +58,22 @@ export async function action(base, page, cookie, name, fields) {
   return { status: r.status, body: await r.text() }
 }
 
+/**
+ * Creates `count` learner accounts `<prefix><i>@demo.kenshu.local` (password kenshu-demo-2026) through
+ * the admin page's own action, as the administrator `adminCookie`.
+ */
+export async function createLearners(base, adminCookie, prefix, count, name = (i) => `Learner ${i}`) {
+  for (let i = 0; i < count; i++) {
+    const r = await action(base, '/admin/users', adminCookie, 'createUserAction', {
+      email: `${prefix}${i}@demo.kenshu.local`,
+      name: name(i),
+      role: 'learner',
+      password: 'kenshu-demo-2026',
+    })
+    if (!/"ok":true/.test(r.body)) throw new Error(`create user ${prefix}${i}: ${r.body.slice(-200)}`)
+  }
+}
+
 export function checklist(title) {
   const checks = []
   return {

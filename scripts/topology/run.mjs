@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { WebSocket } from 'ws'
 import { rss, signIn } from '../../bench/lib/server.mjs'
-import { action, checklist } from '../faults/lib.mjs'
+import { action, checklist, createLearners } from '../faults/lib.mjs'
 import { leftovers, requireTopologyBuild, startTopology } from './lib.mjs'
 import { signRequest } from '../../lib/labs/runner/auth.ts'
 
@@ -70,15 +70,7 @@ const learners = []
 try {
   const t0 = Date.now()
   const admin = await signIn(base, 'admin@demo.kenshu.local')
-  for (let i = 0; i < LEARNERS; i++) {
-    const r = await action(base, '/admin/users', admin, 'createUserAction', {
-      email: `topo${i}@demo.kenshu.local`,
-      name: `Topology Learner ${i}`,
-      role: 'learner',
-      password: 'kenshu-demo-2026',
-    })
-    if (!/"ok":true/.test(r.body)) throw new Error(`create user ${i}: ${r.body.slice(-200)}`)
-  }
+  await createLearners(base, admin, 'topo', LEARNERS, (i) => `Topology Learner ${i}`)
 
   async function untilReady(cookie, id) {
     for (;;) {

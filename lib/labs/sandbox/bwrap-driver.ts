@@ -13,7 +13,7 @@ import {
   type LabNetwork,
   type LabServiceSpec,
 } from './netns'
-import { CappedBuffer, envOf, JOIN_SCRIPT, runOk, sleep, splitArgv } from './proc'
+import { CappedBuffer, clampCols, clampRows, envOf, JOIN_SCRIPT, runOk, Semaphore, sleep, splitArgv, tarOf } from './proc'
 import { Ring } from './ring'
 import { attachTeamHost, detachTeamHost, teamHostsLines, type TeamHostLink } from './team-network'
 import {
@@ -185,23 +185,6 @@ type Session = {
   timers: NodeJS.Timeout[]
   lastActivity: number
   stopping?: Promise<void>
-}
-
-class Semaphore {
-  private waiting: (() => void)[] = []
-  private active = 0
-  constructor(private readonly max: number) {}
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r))
-    this.active++
-    let released = false
-    return () => {
-      if (released) return
-      released = true
-      this.active--
-      this.waiting.shift()?.()
-    }
-  }
 }
 
 /** The bubblewrap implementation of {@link SandboxDriver}. */
@@ -519,7 +502,7 @@ export class BwrapDriver implements SandboxDriver {
       // The overlay is streamed as a tar into a root process inside: nothing on the host is ever
       // shared writable with the sandbox, so there is no host directory for the learner to plant
       // symlinks in.
-      const tar = await runTar(filesDir)
+      const tar = await tarOf(filesDir)
       const x = await this.execInside(session, {
         script: [
           'set -e',
@@ -974,13 +957,6 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
   return false
 }
 
-function clampCols(n: number): number {
-  return Math.min(500, Math.max(10, Math.floor(n) || 80))
-}
-function clampRows(n: number): number {
-  return Math.min(200, Math.max(4, Math.floor(n) || 24))
-}
-
 function signalNumber(sig: NodeJS.Signals): number | undefined {
   const map: Record<string, number> = {
     SIGHUP: 1,
@@ -991,26 +967,6 @@ function signalNumber(sig: NodeJS.Signals): number | undefined {
     SIGABRT: 6,
   }
   return map[sig]
-}
-
-async function runTar(dir: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('tar', ['-c', '-f', '-', '-C', dir, '--owner=0', '--group=0', '.'], {
-      env: envOf({ PATH: '/usr/bin:/bin' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const chunks: Buffer[] = []
-    let size = 0
-    child.stdout.on('data', (d: Buffer) => {
-      size += d.length
-      if (size > 256 * 1024 * 1024) child.kill('SIGKILL')
-      else chunks.push(d)
-    })
-    child.on('error', reject)
-    child.on('close', (code) =>
-      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`tar of files/ failed (${code})`)),
-    )
-  })
 }
 
 function readJson(stream: Readable): Promise<Record<string, unknown>> {

@@ -127,3 +127,51 @@ export function splitArgv(argv: readonly string[]): [string, string[]] {
   if (file === undefined) throw new Error('empty argv')
   return [file, args]
 }
+
+/** At most `max` holders at once (sandbox starts); the rest wait in order. */
+export class Semaphore {
+  private waiting: (() => void)[] = []
+  private active = 0
+  constructor(private readonly max: number) {}
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r))
+    this.active++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.active--
+      this.waiting.shift()?.()
+    }
+  }
+}
+
+/** Terminal sizes as the drivers accept them. */
+export function clampCols(n: number): number {
+  return Math.min(500, Math.max(10, Math.floor(n) || 80))
+}
+export function clampRows(n: number): number {
+  return Math.min(200, Math.max(4, Math.floor(n) || 24))
+}
+
+/**
+ * A tar of `members` of `dir` (default: all of it), owned by root, for streaming a lab's files/ overlay
+ * into a sandbox (the sandbox never sees the host's disk). Capped at 256 MiB.
+ */
+export function tarOf(dir: string, members: readonly string[] = ['.']): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('tar', ['-c', '-f', '-', '-C', dir, '--owner=0', '--group=0', '--', ...members], {
+      env: envOf({ PATH: '/usr/bin:/bin' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const chunks: Buffer[] = []
+    let size = 0
+    child.stdout.on('data', (d: Buffer) => {
+      size += d.length
+      if (size > 256 * 1024 * 1024) child.kill('SIGKILL')
+      else chunks.push(d)
+    })
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`tar of files/ failed (${code})`))))
+  })
+}

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -16,7 +15,7 @@ import {
   type V1Status,
 } from '@kubernetes/client-node'
 import type { LabServiceSpec } from '../netns'
-import { CappedBuffer, envOf, sleep } from '../proc'
+import { CappedBuffer, clampCols, clampRows, Semaphore, sleep, tarOf } from '../proc'
 import { Ring } from '../ring'
 import type {
   ExecOptions,
@@ -418,7 +417,7 @@ export class KubernetesDriver implements SandboxDriver {
       throw new Error(`pod lock-down failed (${lock.exitCode}): ${lock.stderr.trim().slice(0, 300)}`)
     if (members.length) {
       // Streamed into a root process inside: nothing on the runner's disk is ever shared with the pod.
-      const tar = await runTar(path.join(s.spec.labDir, 'files'), members)
+      const tar = await tarOf(path.join(s.spec.labDir, 'files'), members)
       const x = await this.run(s, LAB_CONTAINER, 'root', OVERLAY_SCRIPT, { stdin: tar, timeoutMs: 60_000 })
       if (x.exitCode !== 0)
         throw new Error(`copying files/ failed (${x.exitCode}): ${x.stderr.trim().slice(0, 500)}`)
@@ -889,47 +888,3 @@ class TerminalSink extends Writable {
   }
 }
 
-class Semaphore {
-  private waiting: (() => void)[] = []
-  private active = 0
-  constructor(private readonly max: number) {}
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r))
-    this.active++
-    let released = false
-    return () => {
-      if (released) return
-      released = true
-      this.active--
-      this.waiting.shift()?.()
-    }
-  }
-}
-
-function clampCols(n: number): number {
-  return Math.min(500, Math.max(10, Math.floor(n) || 80))
-}
-function clampRows(n: number): number {
-  return Math.min(200, Math.max(4, Math.floor(n) || 24))
-}
-
-/** tar of the overlay's placeable members, owned by root (the pod never sees the runner's disk). */
-function runTar(dir: string, members: string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('tar', ['-c', '-f', '-', '-C', dir, '--owner=0', '--group=0', '--', ...members], {
-      env: envOf({ PATH: '/usr/bin:/bin' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const chunks: Buffer[] = []
-    let size = 0
-    child.stdout.on('data', (d: Buffer) => {
-      size += d.length
-      if (size > 256 * 1024 * 1024) child.kill('SIGKILL')
-      else chunks.push(d)
-    })
-    child.on('error', reject)
-    child.on('close', (code) =>
-      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`tar of files/ failed (${code})`)),
-    )
-  })
-}
