@@ -10,6 +10,7 @@ import { prepareRuntime } from './server/prepare'
 import { attachTerminalGateway } from './server/terminal-gateway'
 import { CLIENT_ADDRESS_HEADER } from './server/constants'
 import { labSessions } from './lib/labs/sessions/manager'
+import { exerciseRuntime } from './lib/exercises/runtime'
 import { lrsConfig } from './lib/xapi/config'
 import { startXapiForwarder } from './lib/xapi/outbox'
 import { warmReadiness } from './lib/progress/cache'
@@ -26,6 +27,8 @@ async function main() {
   // Lab sessions: reap sandboxes a crashed server left behind before accepting anyone.
   const labs = labSessions()
   await labs.boot()
+  // Exercise days: team networks of a crashed server go; running exercises get their environments back.
+  await exerciseRuntime().boot()
   const app = next({ dev, hostname, port, turbopack: dev })
   const handle = app.getRequestHandler()
   await app.prepare()

@@ -10,12 +10,14 @@ import type { Locale } from '@/lib/i18n/locale'
 const NAV: {
   href: string
   permission: Permission
-  key: 'learn' | 'curricula' | 'progress' | 'briefings' | 'labs' | 'exec' | 'team' | 'hr' | 'orgRoles' | 'frameworks' | 'admin'
+  key: 'learn' | 'curricula' | 'progress' | 'briefings' | 'labs' | 'exercises' | 'exec' | 'team' | 'hr' | 'orgRoles' | 'frameworks' | 'admin'
 }[] = [
   { href: '/learn', permission: 'home:learner', key: 'learn' },
   { href: '/learn/curricula', permission: 'learn:use', key: 'curricula' },
   { href: '/progress', permission: 'home:learner', key: 'progress' },
   { href: '/labs', permission: 'lab:use', key: 'labs' },
+  // Exercise days: members join their team here; for instructors (exercise:run) it is their home.
+  { href: '/exercises', permission: 'lab:use', key: 'exercises' },
   { href: '/briefings', permission: 'brief:use', key: 'briefings' },
   { href: '/exec', permission: 'home:executive', key: 'exec' },
   { href: '/team', permission: 'home:manager', key: 'team' },
@@ -27,8 +29,10 @@ const NAV: {
 
 export async function Header({ viewer, locale }: { viewer: Viewer | null; locale: Locale }) {
   const t = await getTranslations()
+  // Instructors land on /exercises (HOME_OF): their menu starts with it too.
+  const nav = viewer?.role === 'instructor' ? [...NAV.filter((n) => n.key === 'exercises'), ...NAV.filter((n) => n.key !== 'exercises')] : NAV
   const links = viewer
-    ? NAV.filter((n) => can(viewer.role, n.permission)).map((n) => ({
+    ? nav.filter((n) => can(viewer.role, n.permission)).map((n) => ({
         href: n.href,
         label: t(`nav.${n.key}`),
       }))

@@ -41,6 +41,9 @@ step('terminalRtt', 'node', ['bench/terminal-rtt.mjs', '--iterations', quick ? '
 for (const db of ['sqlite', 'postgres'])
   step(`progress-${db}`, 'node', ['--conditions=react-server', '--import', 'tsx', 'bench/progress.ts', '--db', db, '--learners', quick ? '2000' : '10000', '--iterations', quick ? '10' : '20'], { timeoutMs: 30 * 60_000 })
 step('sandboxMemory', 'npx', ['tsx', 'bench/sandbox-memory.ts', '--count', quick ? '50' : '200'])
+// Exercise day (issue #9): 20 teams × 4 members on the multi-host team lab, all environments and shells.
+if (process.getuid?.() === 0)
+  step('exerciseDay', 'node', ['--conditions=react-server', '--import', 'tsx', 'bench/exercise-day.ts', '--teams', quick ? '5' : '20', '--size', '4'], { timeoutMs: 20 * 60_000 })
 // Scale-out (issue #8): 1 vs 3 web instances behind nginx, 1 vs 2 lab runners; needs root, nginx, PostgreSQL.
 if (process.getuid?.() === 0 && existsSync('/usr/sbin/nginx') && spawnSync('pg_isready', ['-h', '127.0.0.1', '-q']).status === 0)
   step('topology', 'node', ['bench/topology.mjs', '--burst', quick ? '20' : '50', '--seconds', quick ? '4' : '8'], { timeoutMs: 30 * 60_000 })
@@ -83,6 +86,12 @@ if (topo && !topo.error) {
   rows.push(['keystroke RTT nginx → web → runner → shell', `p50 ${topo.web.three.terminalRtt.p50} · p95 ${topo.web.three.terminalRtt.p95} ms`, ''])
   for (const [k, r] of [['1 runner', topo.runners.one], ['2 runners', topo.runners.two]])
     rows.push([`${r.burst} simultaneous starts, ${k}`, `all ready ${r.allReadyMs} ms`, `per learner p50 ${Math.round(r.perLearner.p50)} · p95 ${Math.round(r.perLearner.p95)} ms`])
+}
+const ex = b.exerciseDay?.result
+if (ex && !ex.error) {
+  rows.push([`exercise: ${ex.teams} teams × ${ex.members / ex.teams}, open → all ready`, `${ex.openToAllReadyMs} ms (${ex.sandboxes} sandboxes)`, `per team p50 ${ex.perTeamReadyMs.p50} · p95 ${ex.perTeamReadyMs.p95} ms`])
+  rows.push(['exercise: memory, ready / with a shell per member', `${ex.memoryMiB.sandboxesReady} / ${ex.memoryMiB.sandboxesWithShells} MiB`, `server RSS ${ex.memoryMiB.processRssShells} MiB`])
+  rows.push(['exercise: console snapshot (live stream)', `p50 ${ex.consoleSnapshotMs.p50} · p95 ${ex.consoleSnapshotMs.p95} ms`, `close ${ex.closeMs} ms`])
 }
 console.log(`\nwrote ${file}\n`)
 for (const [a, c, d] of rows) console.log(`  ${a.padEnd(44)} ${c.padEnd(52)} ${d}`)

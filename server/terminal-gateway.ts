@@ -20,12 +20,13 @@ const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-
 
 type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void
 
-export type TicketVerifier = (ticket: string, userId: string) => Promise<{ sessionId: string } | null>
+export type TicketVerifier = (ticket: string, userId: string) => Promise<{ sessionId: string; shell?: string } | null>
 
 /** What the gateway needs from the lab session manager. */
 export type TerminalBackend = {
-  redeemTicket(ticket: string, userId: string): Promise<{ labSessionId: string; sandboxId: string } | null>
-  attach(sandboxId: string, size: { cols: number; rows: number }): Promise<TerminalStream>
+  redeemTicket(ticket: string, userId: string): Promise<{ labSessionId: string; sandboxId: string; shell?: string } | null>
+  /** `shell`: an exercise member's own shell on a shared team host. */
+  attach(sandboxId: string, size: { cols: number; rows: number }, shell?: string): Promise<TerminalStream>
   touch(sandboxId: string): void
 }
 
@@ -46,13 +47,13 @@ export function attachTerminalGateway(
     const verify: TicketVerifier | undefined = backend
       ? async (ticket, userId) => {
           const r = await backend.redeemTicket(ticket, userId)
-          return r ? { sessionId: r.sandboxId } : null
+          return r ? { sessionId: r.sandboxId, ...(r.shell ? { shell: r.shell } : {}) } : null
         }
       : undefined
     void authorizeUpgrade(req, url, verify)
       .then((result) => {
         if (!result.ok || !backend) return reject(socket, result.ok ? 503 : result.status, result.ok ? 'Service Unavailable' : result.reason)
-        wss.handleUpgrade(req, socket, head, (ws) => void bridge(ws, backend, result.sessionId, url))
+        wss.handleUpgrade(req, socket, head, (ws) => void bridge(ws, backend, result.sessionId, url, result.shell))
       })
       .catch((err: unknown) => {
         console.error('terminal upgrade failed', err)
@@ -68,7 +69,7 @@ export function attachTerminalGateway(
   }
 }
 
-type AuthResult = { ok: true; userId: string; sessionId: string } | { ok: false; status: number; reason: string }
+type AuthResult = { ok: true; userId: string; sessionId: string; shell?: string } | { ok: false; status: number; reason: string }
 
 /** Session cookie → user → permission → ticket. Exported for the security tests. */
 export async function authorizeUpgrade(req: IncomingMessage, url: URL, verifyTicket?: TicketVerifier): Promise<AuthResult> {
@@ -90,7 +91,7 @@ export async function authorizeUpgrade(req: IncomingMessage, url: URL, verifyTic
   if (!ticket || !verifyTicket) return { ok: false, status: 403, reason: 'Forbidden' }
   const session = await verifyTicket(ticket, viewer.id)
   if (!session) return { ok: false, status: 403, reason: 'Forbidden' }
-  return { ok: true, userId: viewer.id, sessionId: session.sessionId }
+  return { ok: true, userId: viewer.id, sessionId: session.sessionId, ...(session.shell ? { shell: session.shell } : {}) }
 }
 
 function originHost(origin: string): string | null {
@@ -102,11 +103,11 @@ function originHost(origin: string): string | null {
 }
 
 /** Attaches to the sandbox's shell and bridges it to the browser's socket (lib/labs/runner/stream-socket.ts). */
-async function bridge(ws: WebSocket, backend: TerminalBackend, sandboxId: string, url: URL) {
+async function bridge(ws: WebSocket, backend: TerminalBackend, sandboxId: string, url: URL, shell?: string) {
   const size = terminalSize(url.searchParams.get('cols'), url.searchParams.get('rows'))
   let stream: TerminalStream
   try {
-    stream = await backend.attach(sandboxId, size)
+    stream = await backend.attach(sandboxId, size, shell)
   } catch {
     ws.send(JSON.stringify({ type: 'error', code: 'SESSION_GONE' }))
     ws.close(4410, 'session gone')

@@ -155,9 +155,15 @@ export function endOfDay(date: string, timeZone: string): Date | null {
   const m = DATE.exec(date)
   if (!m) return null
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  const local = Date.UTC(y, mo - 1, d, 23, 59, 59, 999)
+  return localTime(y, mo, d, 23, 59, 59, 999, timeZone)
+}
+
+/** The instant of a wall-clock time in `timeZone`; null for an impossible date. */
+export function localTime(y: number, mo: number, d: number, h: number, min: number, s: number, ms: number, timeZone: string): Date | null {
   const check = new Date(Date.UTC(y, mo - 1, d))
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null
+  if (h > 23 || min > 59 || s > 59) return null
+  const local = Date.UTC(y, mo - 1, d, h, min, s, ms)
   // Two passes settle the offset across a daylight-saving change.
   let at = local - offsetAt(new Date(local), timeZone)
   at = local - offsetAt(new Date(at), timeZone)

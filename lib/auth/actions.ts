@@ -48,6 +48,23 @@ export const ACTION_RULES = {
   assignWorkAction: 'team:assign',
   cancelAssignmentAction: 'team:assign',
   attestAction: 'team:assign',
+  // Exercise days (app/(app)/exercises/actions.ts): instructors in their organisation; members in their team.
+  createExerciseAction: 'exercise:run',
+  moveMemberAction: 'exercise:run',
+  openExerciseAction: 'exercise:run',
+  pauseExerciseAction: 'exercise:run',
+  resumeExerciseAction: 'exercise:run',
+  extendExerciseAction: 'exercise:run',
+  closeExerciseAction: 'exercise:run',
+  sendInjectAction: 'exercise:run',
+  joinExerciseAction: 'lab:use',
+  exerciseTicketAction: 'lab:use',
+  exerciseCheckAction: 'lab:use',
+  exerciseAnswerAction: 'lab:use',
+  exerciseChoiceAction: 'lab:use',
+  saveReportSectionAction: 'lab:use',
+  submitTeamReportAction: 'lab:use',
+  exerciseHintAction: 'lab:use',
 } as const satisfies Record<string, Permission | null>
 
 export type ActionName = keyof typeof ACTION_RULES

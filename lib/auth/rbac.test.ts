@@ -36,7 +36,7 @@ describe('permission table', () => {
     expect(isRole('toString')).toBe(false)
   })
   test('every role has a home page it is allowed to open', () => {
-    const homePermission = { '/learn': 'home:learner', '/exec': 'home:executive', '/team': 'home:manager', '/hr': 'home:hr', '/admin': 'home:admin' } as const
+    const homePermission = { '/learn': 'home:learner', '/exec': 'home:executive', '/team': 'home:manager', '/hr': 'home:hr', '/admin': 'home:admin', '/exercises': 'home:instructor' } as const
     for (const r of ROLES) expect(can(r, homePermission[HOME_OF[r] as keyof typeof homePermission])).toBe(true)
   })
   test('permissionsOf lists exactly the granted permissions', () => {

@@ -3,7 +3,7 @@
  * actions, route handlers, the WebSocket gateway and the tests all read the same table.
  * Roles are scoped to an organisation (a Membership row); see docs/decisions/003-permissions.md.
  */
-export const ROLES = ['learner', 'executive', 'manager', 'hr', 'admin'] as const
+export const ROLES = ['learner', 'executive', 'manager', 'hr', 'instructor', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
 export const PERMISSIONS = [
@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'home:manager', // my teams' readiness
   'home:hr', // organisation readiness, role requirements
   'home:admin', // administration
+  'home:instructor', // exercises one runs (CYDER days)
   'learn:use', // take curricula and quizzes
   'lab:use', // start lab sessions, open the terminal WebSocket
   'brief:use', // take executive briefings
@@ -24,6 +25,7 @@ export const PERMISSIONS = [
   'users:manage', // create/invite users, assign roles and teams
   'frameworks:read', // browse and search the skill standards
   'badges:manage', // list the organisation's issued Open Badges and revoke them
+  'exercise:run', // schedule, open, watch, inject into, close and debrief the organisation's team exercises
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
@@ -59,6 +61,9 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'frameworks:read',
     'badges:manage',
   ]),
+  // Facilitator of exercise days (CYDER): runs the organisation's exercises; also a learner, to try
+  // a scenario before the day.
+  instructor: new Set<Permission>([...LEARNER, 'home:instructor', 'exercise:run', 'brief:use']),
   admin: new Set<Permission>(PERMISSIONS),
 }
 
@@ -82,5 +87,6 @@ export const HOME_OF: Record<Role, string> = {
   executive: '/exec',
   manager: '/team',
   hr: '/hr',
+  instructor: '/exercises',
   admin: '/admin',
 }

@@ -76,6 +76,16 @@ export const ROUTE_RULES = {
   '/api/badges/issuers/[orgId]/keys/[kid]': { access: 'public' },
   '/api/badges/revocations/[orgId]': { access: 'public' },
   '/api/badges/achievements/[kind]/[ref]': { access: 'public' },
+  // Exercise days (CYDER, lib/exercises): members see their exercises and team; instructors run them
+  // (scoped to their organisation in the store). The SSE streams follow the page they feed.
+  '/exercises': P('lab:use'),
+  '/exercises/new': P('exercise:run'),
+  '/exercises/[exerciseId]': P('exercise:run'),
+  '/exercises/[exerciseId]/team': P('lab:use'),
+  '/exercises/[exerciseId]/debrief': P('exercise:run'),
+  '/api/exercises/[exerciseId]/events': P('exercise:run'),
+  '/api/exercises/[exerciseId]/team/events': P('lab:use'),
+  '/api/exercises/[exerciseId]/debrief.csv': P('exercise:run'),
   '/api/auth/[...nextauth]': { access: 'public' },
   '/api/me': { access: 'signed-in' },
 } as const satisfies Record<string, RouteRule>

@@ -20,4 +20,5 @@ export const CLIENT_NAMESPACES = [
   'content',
   'badges',
   'assignments',
+  'exercises',
 ] as const

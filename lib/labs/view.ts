@@ -3,7 +3,7 @@ import { getDb } from '../db/client'
 import type { CatalogEntry } from './catalog'
 import { labCatalog } from './catalog'
 import { computeLabScore, type TaskProgress } from './package/grading'
-import type { Language, LabTask } from './package/manifest'
+import { isTeamLab, type Language, type LabTask } from './package/manifest'
 import { LIVE_STATES } from './sessions/manager'
 
 /**
@@ -75,9 +75,13 @@ export function labSummary(entry: CatalogEntry, lang: Language): LabSummary {
   }
 }
 
+/** The solo lab catalog (/labs, /learn). Team labs are exercise-day scenarios and never listed here. */
 export async function listLabSummaries(lang: Language): Promise<LabSummary[]> {
   const { labs } = await labCatalog()
-  return [...labs.values()].map((e) => labSummary(e, lang)).sort((a, b) => a.level.localeCompare(b.level) || a.title.localeCompare(b.title))
+  return [...labs.values()]
+    .filter((e) => !isTeamLab(e.lab.manifest))
+    .map((e) => labSummary(e, lang))
+    .sort((a, b) => a.level.localeCompare(b.level) || a.title.localeCompare(b.title))
 }
 
 /** The learner's most recent session of a lab that is not finished for good. */

@@ -14,6 +14,10 @@ export const DEMO_USERS: { email: string; name: string; role: Role; locale?: str
   { email: 'manager@demo.kenshu.local', name: 'Daiki Sato', role: 'manager' },
   { email: 'hr@demo.kenshu.local', name: 'Yui Nakamura', role: 'hr' },
   { email: 'admin@demo.kenshu.local', name: 'Sora Ito', role: 'admin' },
+  // Exercise days (CYDER): a facilitator and enough learners for two teams of two.
+  { email: 'instructor@demo.kenshu.local', name: 'Mei Kobayashi', role: 'instructor' },
+  { email: 'learner3@demo.kenshu.local', name: 'Yuto Watanabe', role: 'learner' },
+  { email: 'learner4@demo.kenshu.local', name: 'Hina Ishikawa', role: 'learner' },
 ]
 
 const DEMO_TEAMS: { name: string; members: { email: string; isLead?: boolean }[] }[] = [
@@ -31,7 +35,10 @@ const DEMO_TEAMS: { name: string; members: { email: string; isLead?: boolean }[]
 export async function seedDemo(): Promise<{ created: boolean }> {
   const db = getDb()
   const existing = await db.organization.findUnique({ where: { slug: DEMO_ORG.slug } })
-  if (existing) return { created: false }
+  if (existing) {
+    await addNewDemoUsers(existing.id)
+    return { created: false }
+  }
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   await db.$transaction(async (tx) => {
     const org = await tx.organization.create({ data: DEMO_ORG })
@@ -55,4 +62,18 @@ export async function seedDemo(): Promise<{ created: boolean }> {
     }
   })
   return { created: true }
+}
+
+/**
+ * Demo users added to the demo set after a database was first seeded (e.g. the instructor) are
+ * created on the next quick start; users that exist (whatever the admin changed) are left alone.
+ */
+async function addNewDemoUsers(organizationId: string) {
+  const db = getDb()
+  const known = new Set((await db.user.findMany({ where: { email: { in: DEMO_USERS.map((u) => u.email) } }, select: { email: true } })).map((u) => u.email))
+  const missing = DEMO_USERS.filter((u) => !known.has(u.email))
+  if (!missing.length) return
+  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  for (const u of missing)
+    await db.user.create({ data: { email: u.email, name: u.name, passwordHash, memberships: { create: { organizationId, role: u.role } } } })
 }

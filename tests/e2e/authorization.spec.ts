@@ -37,7 +37,7 @@ for (const role of visitors) {
 }
 
 test.describe('server actions refuse roles without the permission, and change nothing', () => {
-  for (const role of ['learner', 'executive', 'manager', 'hr'] as const) {
+  for (const role of ['learner', 'executive', 'manager', 'hr', 'instructor'] as const) {
     test(`as ${role}`, async ({ playwright, baseURL }) => {
       const request = await playwright.request.newContext({ baseURL })
       await signInAPI(request, USERS[role].email)

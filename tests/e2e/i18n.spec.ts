@@ -63,6 +63,8 @@ test('every page renders in both languages without a missing translation', async
       '/progress',
       '/hr/report',
       '/badges',
+      '/exercises',
+      '/exercises/new',
     ]) {
       const res = await page.goto(url)
       expect(res?.status(), `${locale} ${url}`).toBe(200)

@@ -52,6 +52,65 @@ describe('valid fixture', () => {
   })
 })
 
+describe('team fixture', () => {
+  test('loads per-host scripts and overlays; no top-level ones', async () => {
+    const r = await loadLabPackage(fixture('team-minimal'))
+    if (!r.ok) throw new Error(r.errors.map(formatLabError).join('\n'))
+    expect(r.warnings).toEqual([])
+    const root = r.lab.dir
+    expect(r.lab.overlay).toEqual([])
+    expect(r.lab.scripts.checks['flag-file']).toBe(join(root, 'checks/flag-file.sh'))
+    expect(r.lab.hosts).toEqual({
+      ws: {
+        dir: join(root, 'hosts/ws'),
+        setup: join(root, 'hosts/ws/setup.sh'),
+        solve: join(root, 'hosts/ws/solve.sh'),
+        overlay: [
+          { source: 'hosts/ws/files/home/learner/.bashrc', target: '/home/learner/.bashrc', size: 18, mode: 0o644 },
+          { source: 'hosts/ws/files/srv/app/notes.txt', target: '/srv/app/notes.txt', size: 21, mode: 0o644 },
+        ],
+      },
+      vault: {
+        dir: join(root, 'hosts/vault'),
+        setup: join(root, 'hosts/vault/setup.sh'),
+        overlay: [{ source: 'hosts/vault/files/opt/vault/bin/vaultd', target: '/opt/vault/bin/vaultd', size: 23, mode: 0o755 }],
+      },
+    })
+  })
+
+  test('a solo lab has no hosts', async () => {
+    const r = await loadLabPackage(fixture('valid-minimal'))
+    expect(r.ok && r.lab.hosts).toBeUndefined()
+  })
+
+  test('malformed team package: top-level scripts/files, missing host setup, stray host, bad overlay', async () => {
+    const r = await loadLabPackage(fixture('team-malformed'))
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.errors.map(formatLabError)).toEqual([
+      'labs/team-malformed/setup.sh: must not exist in a team lab (hosts: in lab.yaml); use hosts/<name>/setup.sh',
+      'labs/team-malformed/files: must not exist in a team lab (hosts: in lab.yaml); use hosts/<name>/files/',
+      "labs/team-malformed/lab.yaml:22:11: hosts[1].name: host 'vault' needs hosts/vault/setup.sh, which does not exist",
+      "labs/team-malformed/hosts/ghost: 'ghost' is not a host in lab.yaml (hosts: ws, vault)",
+      'labs/team-malformed/hosts/ws/files/etc: overlay files may only go under /srv, /opt, /tmp, /home/learner',
+      'labs/team-malformed/hosts/ws/files/etc/passwd: overlay files may only go under /srv, /opt, /tmp, /home/learner',
+    ])
+    expect(r.warnings.map(formatLabError)).toEqual(['labs/team-malformed/hosts/ws/notes.txt: is not part of the package format and is ignored'])
+  })
+
+  test('a team lab needs a solve.sh on at least one host', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'kenshu-lab-'))
+    try {
+      const dir = join(root, 'team-minimal')
+      await cp(fixture('team-minimal'), dir, { recursive: true })
+      await rm(join(dir, 'hosts/ws/solve.sh'))
+      expect(await errorsOf(dir)).toEqual(['labs/team-minimal/hosts: no host has a solve.sh (a team lab needs a reference solution on at least one host)'])
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('malformed fixtures report file, field and reason', () => {
   test('bad YAML: position of the first parse error only', async () => {
     expect(await errorsOf(fixture('bad-yaml'))).toEqual(['labs/bad-yaml/lab.yaml:5:8: YAML: Nested mappings are not allowed in compact mappings'])

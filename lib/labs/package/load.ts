@@ -1,7 +1,9 @@
 /**
  * Loads and validates a lab package directory (`labs/<id>/`): lab.yaml against the manifest
  * schema, then the files it implies (step MDX in both languages, setup.sh, solve.sh,
- * checks/<task>.sh, the files/ overlay), with limits on size and shape.
+ * checks/<task>.sh, the files/ overlay), with limits on size and shape. A team lab (`hosts:` in
+ * lab.yaml) has `hosts/<name>/setup.sh`, optional `hosts/<name>/solve.sh` and `hosts/<name>/files/`
+ * per host instead of the top-level setup.sh, solve.sh and files/.
  *
  * Never throws on bad input: every problem becomes a `LabError` naming the file, the field path
  * and the reason, e.g. `labs/x/lab.yaml:41:18: tasks[2].hints[0].penalty: must be ≤ points`,
@@ -12,7 +14,7 @@ import { lstat, readdir, readFile, readlink, realpath } from 'node:fs/promises'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import { LineCounter, parseDocument, type Document } from 'yaml'
 import type { $ZodIssue } from 'zod/v4/core'
-import { formatPath, LabManifestSchema, LANGUAGES, type LabManifest } from './manifest'
+import { formatPath, isTeamLab, LabManifestSchema, LANGUAGES, type LabManifest } from './manifest'
 
 export type LabError = {
   /** Repo-style path of the file at fault, e.g. `labs/iot-botnet-telnet/lab.yaml`. */
@@ -47,15 +49,34 @@ export type OverlayFile = {
   mode: number
 }
 
+/** One host of a team lab, as loaded (absolute paths). */
+export type LoadedHost = {
+  /** `<package>/hosts/<name>`: the host sandbox's `SandboxSpec.labDir` (the driver copies its `files/`). */
+  dir: string
+  /** `hosts/<name>/setup.sh`, run as root inside that host. */
+  setup: string
+  /** `hosts/<name>/solve.sh`, the host's part of the reference solution (labs:check), if any. */
+  solve?: string
+  /** `hosts/<name>/files/` (sources relative to the package, e.g. `hosts/ws01/files/srv/x`). */
+  overlay: OverlayFile[]
+}
+
 export type LoadedLab = {
   /** Absolute, symlink-free path of the package directory. */
   dir: string
   manifest: LabManifest
-  /** Absolute paths of the package's scripts. Read them host-side and send them on stdin (protocol.ts). */
+  /**
+   * Absolute paths of the package's scripts. Read them host-side and send them on stdin (protocol.ts).
+   * In a team lab `setup` and `solve` name files that do not exist (per-host scripts are in `hosts`);
+   * `checks` are used by both kinds.
+   */
   scripts: { setup: string; solve: string; checks: Record<string, string> }
   /** Absolute paths of each step's MDX, per language. */
   stepFiles: Record<string, { ja: string; en: string }>
+  /** The top-level `files/` overlay (always empty in a team lab). */
   overlay: OverlayFile[]
+  /** Team labs only: each host's directory, scripts and overlay, by host name. */
+  hosts?: Record<string, LoadedHost>
 }
 
 export type LoadResult = { ok: true; lab: LoadedLab; warnings: LabError[] } | { ok: false; errors: LabError[]; warnings: LabError[] }
@@ -299,8 +320,39 @@ export async function loadLabPackage(dir: string, options: LoadOptions = {}): Pr
     // The runtime pipes scripts to bash, so the bit is only a convention for running them by hand.
     if ((entry.mode & 0o100) === 0) warnings.push({ file: `${display}/${rel}`, message: 'is not executable (chmod +x)' })
   }
-  await scriptProblems('setup.sh', () => ({ file: `${display}/setup.sh`, message: 'does not exist (every lab needs a setup script)' }))
-  await scriptProblems('solve.sh', () => ({ file: `${display}/solve.sh`, message: 'does not exist (every lab needs a reference solution)' }))
+  const team = isTeamLab(manifest)
+  let hosts: Record<string, LoadedHost> | undefined
+  if (!team) {
+    await scriptProblems('setup.sh', () => ({ file: `${display}/setup.sh`, message: 'does not exist (every lab needs a setup script)' }))
+    await scriptProblems('solve.sh', () => ({ file: `${display}/solve.sh`, message: 'does not exist (every lab needs a reference solution)' }))
+  } else {
+    // A team lab is built host by host: a top-level script or overlay would have no host to run in.
+    for (const [rel, instead] of [
+      ['setup.sh', 'hosts/<name>/setup.sh'],
+      ['solve.sh', 'hosts/<name>/solve.sh'],
+      ['files', 'hosts/<name>/files/'],
+    ] as const) {
+      if (!entries.has(rel)) continue
+      referenced.add(rel)
+      errors.push({ file: `${display}/${rel}`, message: `must not exist in a team lab (hosts: in lab.yaml); use ${instead}` })
+    }
+    hosts = {}
+    for (const [i, host] of manifest.hosts.entries()) {
+      const base = `hosts/${host.name}`
+      await scriptProblems(`${base}/setup.sh`, () => ({ ...at(['hosts', i, 'name']), message: `host '${host.name}' needs ${base}/setup.sh, which does not exist` }))
+      const solveEntry = entries.get(`${base}/solve.sh`)
+      if (solveEntry) await scriptProblems(`${base}/solve.sh`, () => ({ file: `${display}/${base}/solve.sh`, message: 'must be a file' }))
+      hosts[host.name] = {
+        dir: join(root, base),
+        setup: join(root, base, 'setup.sh'),
+        ...(solveEntry?.kind === 'file' ? { solve: join(root, base, 'solve.sh') } : {}),
+        overlay: [],
+      }
+    }
+    if (!manifest.hosts.some((h) => entries.get(`hosts/${h.name}/solve.sh`)?.kind === 'file')) {
+      errors.push({ file: `${display}/hosts`, message: 'no host has a solve.sh (a team lab needs a reference solution on at least one host)' })
+    }
+  }
   const checks: Record<string, string> = {}
   for (const [i, task] of manifest.tasks.entries()) {
     if (task.kind !== 'check') continue
@@ -311,15 +363,39 @@ export async function loadLabPackage(dir: string, options: LoadOptions = {}): Pr
 
   // --- overlay and stray files
   const overlay: OverlayFile[] = []
+  /** An entry under an overlay directory `prefix` (`files/` or `hosts/<name>/files/`) into `into`. */
+  const overlayEntry = (entry: Entry, prefix: string, into: OverlayFile[]) => {
+    const inner = entry.rel.slice(prefix.length)
+    const allowed = OVERLAY_ROOTS.some((r) => inner === r || inner.startsWith(`${r}/`) || (entry.kind === 'dir' && r.startsWith(`${inner}/`)))
+    if (!allowed) {
+      errors.push({ file: `${display}/${entry.rel}`, message: `overlay files may only go under ${OVERLAY_ROOTS.map((r) => `/${r}`).join(', ')}` })
+      return
+    }
+    if (entry.kind === 'file') into.push({ source: entry.rel, target: `/${inner}`, size: entry.size, mode: entry.mode & 0o777 })
+  }
   for (const entry of entries.values()) {
     if (entry.rel.startsWith('files/')) {
-      const inner = entry.rel.slice('files/'.length)
-      const allowed = OVERLAY_ROOTS.some((r) => inner === r || inner.startsWith(`${r}/`) || (entry.kind === 'dir' && r.startsWith(`${inner}/`)))
-      if (!allowed) {
-        errors.push({ file: `${display}/${entry.rel}`, message: `overlay files may only go under ${OVERLAY_ROOTS.map((r) => `/${r}`).join(', ')}` })
+      // In a team lab the top-level files/ is already an error (above); don't list its contents too.
+      if (!team) overlayEntry(entry, 'files/', overlay)
+      continue
+    }
+    if (hosts && entry.rel.startsWith('hosts/')) {
+      const [, name = '', sub] = entry.rel.split('/', 3)
+      const host = Object.hasOwn(hosts, name) ? hosts[name] : undefined
+      if (!host) {
+        // Report the stray directory (or file) once, not every file inside it.
+        if (entry.rel.split('/').length === 2) {
+          errors.push({ file: `${display}/${entry.rel}`, message: `'${name}' is not a host in lab.yaml (hosts: ${Object.keys(hosts).join(', ')})` })
+        }
         continue
       }
-      if (entry.kind === 'file') overlay.push({ source: entry.rel, target: `/${inner}`, size: entry.size, mode: entry.mode & 0o777 })
+      if (sub === 'files') {
+        if (entry.rel.startsWith(`hosts/${name}/files/`)) overlayEntry(entry, `hosts/${name}/files/`, host.overlay)
+        else if (entry.kind !== 'dir') errors.push({ file: `${display}/${entry.rel}`, message: 'must be a directory (the host\'s overlay)' })
+        continue
+      }
+      if (entry.kind !== 'file' || referenced.has(entry.rel)) continue
+      warnings.push({ file: `${display}/${entry.rel}`, message: 'is not part of the package format and is ignored' })
       continue
     }
     if (entry.kind !== 'file' || referenced.has(entry.rel)) continue
@@ -332,7 +408,7 @@ export async function loadLabPackage(dir: string, options: LoadOptions = {}): Pr
   return {
     ok: true,
     warnings,
-    lab: { dir: root, manifest, scripts: { setup: join(root, 'setup.sh'), solve: join(root, 'solve.sh'), checks }, stepFiles, overlay },
+    lab: { dir: root, manifest, scripts: { setup: join(root, 'setup.sh'), solve: join(root, 'solve.sh'), checks }, stepFiles, overlay, ...(hosts ? { hosts } : {}) },
   }
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import { parse } from 'yaml'
-import { formatPath, LabManifestSchema, variablesUsedBy } from './manifest'
+import { formatPath, isTeamLab, LabManifestSchema, variablesUsedBy } from './manifest'
 
 const base = parse(readFileSync(fileURLToPath(new URL('./__fixtures__/valid-minimal/lab.yaml', import.meta.url)), 'utf8')) as {
   tasks: Array<Record<string, unknown>>
@@ -77,4 +77,75 @@ describe('LabManifestSchema cross-field rules', () => {
 test('variablesUsedBy lists what grading needs', () => {
   const m = LabManifestSchema.parse(base)
   expect(m.tasks.map(variablesUsedBy)).toEqual([[], ['SECRET_IP'], [], ['SECRET_IP']])
+})
+
+describe('team labs (hosts + team)', () => {
+  const teamBase = parse(readFileSync(fileURLToPath(new URL('./__fixtures__/team-minimal/lab.yaml', import.meta.url)), 'utf8')) as Record<string, unknown> & {
+    hosts: Array<Record<string, unknown>>
+    tasks: Array<Record<string, unknown>>
+    team?: Record<string, unknown>
+  }
+  function teamIssues(edit: (m: typeof teamBase) => void): string[] {
+    const m = structuredClone(teamBase)
+    edit(m)
+    const r = LabManifestSchema.safeParse(m)
+    return r.success ? [] : r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`)
+  }
+
+  test('the team fixture is valid, with host defaults applied', () => {
+    expect(teamIssues(() => {})).toEqual([])
+    const m = LabManifestSchema.parse(teamBase)
+    expect(isTeamLab(m)).toBe(true)
+    expect(m.hosts?.map((h) => [h.name, h.terminal, h.listed, h.hostPart])).toEqual([
+      ['ws', true, true, 10],
+      ['vault', false, false, undefined],
+    ])
+    expect(isTeamLab(LabManifestSchema.parse(base))).toBe(false)
+  })
+
+  test('hosts and team go together', () => {
+    expect(teamIssues((m) => delete m.team)).toEqual(['team: is required when hosts is set (a team lab needs both)'])
+    expect(issues((m) => (m.team = { min: 1, max: 2 }))).toEqual(['hosts: is required when team is set (a team lab needs both)'])
+  })
+
+  test('team size bounds', () => {
+    expect(teamIssues((m) => (m.team = { min: 3, max: 2 }))).toEqual(['team.min: must be ≤ team.max (2)'])
+    expect(teamIssues((m) => (m.team = { min: 0, max: 5 }))).toEqual(['team.min: Too small: expected number to be >=1', 'team.max: Too big: expected number to be <=4'])
+  })
+
+  test('host names: pattern, localhost, unique; address parts unique', () => {
+    expect(
+      teamIssues((m) => {
+        m.hosts.push({ name: 'localhost', title: { ja: 'x', en: 'x' } })
+        m.hosts.push({ name: 'Bad_Name', title: { ja: 'x', en: 'x' } })
+      }),
+    ).toEqual(['hosts[2].name: localhost is reserved', 'hosts[3].name: must be a host name matching ^[a-z][a-z0-9-]{0,30}$'])
+    expect(teamIssues((m) => m.hosts.push({ name: 'ws', title: { ja: 'x', en: 'x' }, hostPart: 10 }))).toEqual([
+      "hosts[2].name: duplicate host name 'ws' (first at hosts[0])",
+      'hosts[2].hostPart: address part 10 is already used by hosts[0]',
+    ])
+  })
+
+  test('2 to 8 hosts, at least one with a terminal', () => {
+    expect(teamIssues((m) => m.hosts.splice(1))).toEqual(['hosts: Too small: expected array to have >=2 items'])
+    expect(teamIssues((m) => (m.hosts[0]!.terminal = false))).toEqual(['hosts: at least one host needs terminal: true (somewhere for the team to work)'])
+  })
+
+  test('a team lab uses no per-session lab network', () => {
+    expect(teamIssues((m) => (m.network = { mode: 'lab', services: [{ id: 'c2', address: '192.0.2.5', port: 23 }] }))).toEqual([
+      "network.mode: a team lab must use network mode 'none' (the team network replaces the lab network)",
+    ])
+  })
+
+  test('check tasks name an existing host in a team lab, and no host in a solo lab', () => {
+    expect(teamIssues((m) => delete m.tasks[0]!.host)).toEqual(['tasks[0].host: is required in a team lab (the host whose sandbox runs the check)'])
+    expect(teamIssues((m) => (m.tasks[0]!.host = 'gw'))).toEqual(["tasks[0].host: unknown host 'gw'"])
+    expect(issues((m) => (task(m, 0).host = 'ws'))).toEqual(['tasks[0].host: only team labs (with hosts) name a host'])
+    // Only check tasks have a host.
+    expect(teamIssues((m) => (m.tasks[1]!.host = 'ws'))).toEqual(['tasks[1]: Unrecognized key: "host"'])
+  })
+
+  test('unknown host fields are errors', () => {
+    expect(teamIssues((m) => (m.hosts[0]!.addr = '10.0.0.1'))).toEqual(['hosts[0]: Unrecognized key: "addr"'])
+  })
 })

@@ -21,6 +21,10 @@ export const STATEMENT_ID_PATTERN = /^[TKS]\d{4}$/
 export const WORK_ROLE_ID_PATTERN = /^[A-Z]{2}-WRL-\d{3}$/
 /** Step MDX files: `steps/NN-<slug>.<lang>.mdx`. */
 export const STEP_FILE_PATTERN = /^steps\/\d{2}-[a-z0-9-]+\.(ja|en)\.mdx$/
+/** Host names of a team lab: one lower-case DNS label, also the host's hostname (team-network.ts). */
+export const HOST_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/
+/** Team labs: 2–8 hosts, teams of 1–4 people. */
+export const TEAM_LAB_LIMITS = { minHosts: 2, maxHosts: 8, minTeam: 1, maxTeam: 4 } as const
 
 export const LANGUAGES = ['ja', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -94,11 +98,18 @@ const taskBase = {
   hints: z.array(HintSchema).max(10).default([]),
 }
 
+const HostName = z
+  .string()
+  .regex(HOST_NAME_PATTERN, 'must be a host name matching ^[a-z][a-z0-9-]{0,30}$')
+  .refine((n) => n !== 'localhost', 'localhost is reserved')
+
 const CheckTaskSchema = z.strictObject({
   ...taskBase,
   kind: z.literal('check'),
   /** Wall-clock limit for `checks/<id>.sh`; a timeout is an error, never a pass. */
   timeoutSec: z.number().int().min(1).max(60).default(10),
+  /** Team labs only (and required there): the host whose sandbox runs `checks/<id>.sh`. */
+  host: z.string().optional(),
 })
 
 const AnswerTaskSchema = z.strictObject({
@@ -185,6 +196,27 @@ const NetworkSchema = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('lab'), services: z.array(LabServiceSchema).min(1).max(8) }),
 ])
 
+/**
+ * One host of a team lab: its own sandbox on the team's network (lib/labs/sandbox/team-network.ts),
+ * built by `hosts/<name>/setup.sh` with `hosts/<name>/files/` copied in.
+ */
+const HostSchema = z.strictObject({
+  name: HostName,
+  /** Shown on the terminal tab, e.g. "ws01 — 経理部 PC". */
+  title: LocalizedSchema(120),
+  /** Members may open a shell here (false e.g. for an attacker's C2 the team must not log in to). */
+  terminal: z.boolean().default(true),
+  /** Named in the other hosts' /etc/hosts (false: reachable by address only). */
+  listed: z.boolean().default(true),
+  /** Last octet of the host's address in the team's /24; default: the next free one from .10. */
+  hostPart: z.number().int().min(1).max(254).optional(),
+})
+
+const TeamSchema = z.strictObject({
+  min: z.number().int().min(TEAM_LAB_LIMITS.minTeam).max(TEAM_LAB_LIMITS.maxTeam),
+  max: z.number().int().min(TEAM_LAB_LIMITS.minTeam).max(TEAM_LAB_LIMITS.maxTeam),
+})
+
 const LimitsSchema = z.strictObject({
   memoryMb: z.number().int().min(64).max(4096),
   pids: z.number().int().min(16).max(4096),
@@ -214,6 +246,10 @@ const BaseManifestSchema = z.strictObject({
   variables: z.array(VariableSchema).max(32).default([]),
   steps: z.array(StepSchema).min(1).max(20),
   tasks: z.array(TaskSchema).min(1).max(40),
+  /** Team labs: team size bounds (with `hosts`). */
+  team: TeamSchema.optional(),
+  /** Team labs: one sandbox per host on one team network (with `team`). Its presence makes a team lab. */
+  hosts: z.array(HostSchema).min(TEAM_LAB_LIMITS.minHosts).max(TEAM_LAB_LIMITS.maxHosts).optional(),
 })
 
 type Path = Array<string | number>
@@ -344,6 +380,44 @@ function refineManifest(m: RawManifest, ctx: Ctx) {
       if (passMark > t.points) ctx.addIssue({ code: 'custom', path: at('rubric', 'passMark'), message: 'must be ≤ points' })
     }
   })
+
+  refineTeam(m, ctx)
+}
+
+/** Rules of team labs (`hosts` + `team`), and that solo labs use none of their fields. */
+function refineTeam(m: RawManifest, ctx: Ctx) {
+  if (m.hosts && !m.team) ctx.addIssue({ code: 'custom', path: ['team'], message: 'is required when hosts is set (a team lab needs both)' })
+  if (m.team && !m.hosts) ctx.addIssue({ code: 'custom', path: ['hosts'], message: 'is required when team is set (a team lab needs both)' })
+  if (m.team && m.team.min > m.team.max) ctx.addIssue({ code: 'custom', path: ['team', 'min'], message: `must be ≤ team.max (${m.team.max})` })
+  const hosts = m.hosts
+  if (!hosts) {
+    m.tasks.forEach((t, i) => {
+      if (t.kind === 'check' && t.host !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'host'], message: 'only team labs (with hosts) name a host' })
+    })
+    return
+  }
+  if (m.network.mode !== 'none') {
+    ctx.addIssue({ code: 'custom', path: ['network', 'mode'], message: "a team lab must use network mode 'none' (the team network replaces the lab network)" })
+  }
+  const names = new Map<string, number>()
+  const parts = new Map<number, number>()
+  hosts.forEach((h, i) => {
+    const first = names.get(h.name)
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'name'], message: `duplicate host name '${h.name}' (first at hosts[${first}])` })
+    else names.set(h.name, i)
+    if (h.hostPart !== undefined) {
+      const other = parts.get(h.hostPart)
+      if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'hostPart'], message: `address part ${h.hostPart} is already used by hosts[${other}]` })
+      else parts.set(h.hostPart, i)
+    }
+  })
+  if (!hosts.some((h) => h.terminal)) ctx.addIssue({ code: 'custom', path: ['hosts'], message: 'at least one host needs terminal: true (somewhere for the team to work)' })
+  m.tasks.forEach((t, i) => {
+    if (t.kind !== 'check') return
+    if (t.host === undefined) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'host'], message: 'is required in a team lab (the host whose sandbox runs the check)' })
+    else if (!names.has(t.host)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'host'], message: `unknown host '${t.host}'` })
+  })
 }
 
 export const LabManifestSchema = BaseManifestSchema.superRefine(refineManifest)
@@ -359,6 +433,14 @@ export type LabStep = LabManifest['steps'][number]
 export type LabHint = LabTask['hints'][number]
 export type LabNetwork = LabManifest['network']
 export type LabLimits = LabManifest['limits']
+export type LabHost = NonNullable<LabManifest['hosts']>[number]
+export type LabTeam = NonNullable<LabManifest['team']>
+export type TeamLabManifest = LabManifest & { hosts: LabHost[]; team: LabTeam }
+
+/** Whether the manifest describes a team lab (several hosts, one team network; issue #9). */
+export function isTeamLab(manifest: LabManifest): manifest is TeamLabManifest {
+  return manifest.hosts !== undefined && manifest.team !== undefined
+}
 
 /** `['tasks', 2, 'hints', 0, 'penalty']` → `tasks[2].hints[0].penalty` (the form used in error messages). */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

@@ -28,6 +28,7 @@ import type {
   ExecResult,
   SandboxAvailability,
   SandboxDriver,
+  AttachOptions,
   SandboxSpec,
   SandboxStatus,
   TeamNetworkAttachment,
@@ -97,6 +98,9 @@ export type BwrapDriverOptions = {
 }
 
 const SESSION_ID = /^[a-z0-9-]{1,64}$/
+/** Named shells (team exercises: one per member on a shared host). */
+const SHELL_NAME = /^[a-z0-9-]{1,40}$/
+export const MAX_SHELLS = 8
 const LEARNER_HOME = '/home/learner'
 /** Capabilities setup/check scripts keep as sandbox root: enough to manage files and processes of
  * the lab, not enough to remount, reconfigure the network or raise namespace limits. */
@@ -181,7 +185,8 @@ type Session = {
   network?: LabNetwork
   /** network { mode: 'team' }: this host's namespace on the team bridge (team-network.ts). */
   teamHost?: TeamHostLink
-  shell?: Shell
+  /** Interactive shells by name: '' is the learner's; team exercises give each member their own (attach `shell`). */
+  shells: Map<string, Shell>
   timers: NodeJS.Timeout[]
   lastActivity: number
   stopping?: Promise<void>
@@ -236,6 +241,8 @@ export class BwrapDriver implements SandboxDriver {
     for (const k of Object.keys(spec.env ?? {})) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid env name ${k}`)
     }
+    if (spec.idleTimeoutSec !== undefined && !(Number.isFinite(spec.idleTimeoutSec) && spec.idleTimeoutSec >= 0))
+      throw new Error('invalid idleTimeoutSec')
     if (typeof spec.network === 'object' && !teamAttachment(spec)) throw new Error('invalid network mode')
     const { identity, layout } = await this.prepare()
     const session: Session = {
@@ -243,6 +250,7 @@ export class BwrapDriver implements SandboxDriver {
       status: { sessionId: spec.sessionId, state: 'starting', startedAt: Date.now() },
       cgroup: new SessionCgroup(layout, spec.sessionId),
       timers: [],
+      shells: new Map(),
       lastActivity: Date.now(),
     }
     this.sessions.set(spec.sessionId, session)
@@ -531,13 +539,14 @@ export class BwrapDriver implements SandboxDriver {
       t.unref()
       session.timers.push(t)
     }
-    if (this.idleTimeoutSec > 0) {
+    // The spec's own idle timeout (team hosts: 0) wins over the driver-wide one.
+    const idleSec = spec.idleTimeoutSec ?? this.idleTimeoutSec
+    if (idleSec > 0) {
       const t = setInterval(
         () => {
-          if (Date.now() - session.lastActivity > this.idleTimeoutSec * 1000)
-            void this.teardown(session, 'idle timeout')
+          if (Date.now() - session.lastActivity > idleSec * 1000) void this.teardown(session, 'idle timeout')
         },
-        Math.min(30_000, this.idleTimeoutSec * 500),
+        Math.min(30_000, idleSec * 500),
       )
       t.unref()
       session.timers.push(t)
@@ -732,12 +741,22 @@ export class BwrapDriver implements SandboxDriver {
     })
   }
 
-  /** Attach to (or re-attach to) the session's single learner shell. */
-  async attach(sessionId: string, size: TerminalSize): Promise<TerminalStream> {
+  /**
+   * Attach to (or re-attach to) a learner shell: the session's one shell, or with `options.shell` a
+   * named one (team exercises: one per member on a shared host, so two people never type into the
+   * same prompt). At most {@link MAX_SHELLS} named shells per sandbox.
+   */
+  async attach(sessionId: string, size: TerminalSize, options: AttachOptions = {}): Promise<TerminalStream> {
     const s = await this.assertReady(sessionId)
+    const name = options.shell ?? ''
+    if (name !== '' && !SHELL_NAME.test(name)) throw new Error('invalid shell name')
     s.lastActivity = Date.now()
-    if (!s.shell || s.shell.exited) s.shell = await this.spawnShell(s, size)
-    const shell = s.shell
+    let shell = s.shells.get(name)
+    if (!shell || shell.exited) {
+      if (!shell && s.shells.size >= MAX_SHELLS) throw new Error(`at most ${MAX_SHELLS} shells per sandbox`)
+      shell = await this.spawnShell(s, size)
+      s.shells.set(name, shell)
+    }
     shell.pty.resize(clampCols(size.cols), clampRows(size.rows))
     return this.view(s, shell)
   }
@@ -881,9 +900,10 @@ export class BwrapDriver implements SandboxDriver {
       }
       if (s.initPid) await waitGone(s.initPid, 1000)
       // Then the cgroup sweep: host-side helpers, lab services, and anything that raced.
-      if (s.shell && !s.shell.exited) {
+      for (const shell of s.shells.values()) {
+        if (shell.exited) continue
         try {
-          s.shell.pty.kill('SIGKILL')
+          shell.pty.kill('SIGKILL')
         } catch {
           /* gone */
         }

@@ -59,6 +59,12 @@ export type SandboxSpec = {
    * setup itself through exec(), because it needs setup's per-session variables back (protocol.ts).
    */
   runSetup?: boolean
+  /**
+   * Idle timeout for this sandbox in seconds (no input and no touch()); 0 = never idle-stopped.
+   * Default: the driver's own setting. Team exercises pass 0: a host nobody types into for an hour
+   * is still part of the exercise.
+   */
+  idleTimeoutSec?: number
   /** Extra environment for setup/check scripts only (never for the learner shell). */
   env?: Record<string, string>
 }
@@ -81,6 +87,9 @@ export type ExecOptions = {
 }
 
 export type TerminalSize = { cols: number; rows: number }
+
+/** `attach()` options. `shell` names a separate learner shell in the same sandbox ([a-z0-9-]{1,40}). */
+export type AttachOptions = { shell?: string }
 
 /** A live terminal attached to the learner shell inside a sandbox. Binary-safe. */
 export type TerminalStream = {
@@ -115,7 +124,7 @@ export interface SandboxDriver {
   /** Create the environment and run the package's setup.sh as sandbox root; resolves when ready for a learner. */
   start(spec: SandboxSpec): Promise<SandboxStatus>
   /** Attach (or re-attach) the learner's interactive shell. */
-  attach(sessionId: string, size: TerminalSize): Promise<TerminalStream>
+  attach(sessionId: string, size: TerminalSize, options?: AttachOptions): Promise<TerminalStream>
   /**
    * Run a command inside the sandbox's namespaces (checks, setup variables). `command` is bash
    * script text; drivers must deliver it without writing it into the sandbox's filesystem or onto a

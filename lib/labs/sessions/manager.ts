@@ -171,6 +171,7 @@ export class LabSessionManager {
     await this.boot()
     const entry = await getLab(labId)
     if (!entry) throw new DomainError('NOT_FOUND', 'No such lab')
+    if (entry.lab.manifest.hosts) throw new DomainError('INVALID', 'TEAM_LAB')
     const availability = await this.availability()
     if (!availability.available)
       throw new DomainError('CONFLICT', `SANDBOX_UNAVAILABLE: ${availability.reason}`)
@@ -462,7 +463,7 @@ export class LabSessionManager {
   async redeemTicket(
     ticket: string,
     userId: string,
-  ): Promise<{ labSessionId: string; sandboxId: string } | null> {
+  ): Promise<{ labSessionId: string; sandboxId: string; shell?: string } | null> {
     if (!/^[A-Za-z0-9_-]{20,64}$/.test(ticket)) return null
     const db = getDb()
     const id = sha256(ticket)
@@ -472,6 +473,13 @@ export class LabSessionManager {
     })
     if (claimed.count !== 1) return null
     const t = await db.terminalTicket.findUniqueOrThrow({ where: { id } })
+    if (t.kind === 'exercise') {
+      // A member's shell on a host of their exercise team (lib/exercises): checked there.
+      const { exerciseRuntime } = await import('../../exercises/runtime')
+      const r = await exerciseRuntime().redeemTicket(id, userId)
+      return r ? { labSessionId: t.labSessionId, ...r } : null
+    }
+    if (t.kind !== 'lab') return null
     const s = await db.labSession.findUnique({
       where: { id: t.labSessionId },
       select: { sandboxId: true, userId: true, state: true },
@@ -480,8 +488,9 @@ export class LabSessionManager {
     return { labSessionId: t.labSessionId, sandboxId: s.sandboxId }
   }
 
-  attach(sandboxId: string, size: TerminalSize): Promise<TerminalStream> {
-    return this.driver.attach(sandboxId, size)
+  /** `shell`: a member's own shell on a shared exercise host (tickets of kind 'exercise'). */
+  attach(sandboxId: string, size: TerminalSize, shell?: string): Promise<TerminalStream> {
+    return shell ? this.driver.attach(sandboxId, size, { shell }) : this.driver.attach(sandboxId, size)
   }
 
   touch(sandboxId: string) {
