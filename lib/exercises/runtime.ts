@@ -37,6 +37,7 @@ export type EnvironmentRecord = { solo: boolean } & TeamEnvironment
 
 /** A team environment outlives the window by this much at most (the close stops it sooner). */
 const ENV_GRACE_SEC = 2 * 3600
+const MAX_ENV_SEC = 24 * 3600
 /** Team environments started at once when an exercise opens (the driver also bounds starts). */
 const OPEN_CONCURRENCY = Number(process.env.KENSHU_EXERCISE_START_CONCURRENCY ?? 4)
 
@@ -239,7 +240,9 @@ export class ExerciseRuntime {
     const attempt = randomInt(0, 36 ** 2)
     const ids = environmentIds(teamId, attempt)
     const seed = teamSeed(e, team)
-    const timeLimitSec = Math.ceil(clockOf(e, Date.now()).remainingMs / 1000) + ENV_GRACE_SEC
+    // Until the end of the window plus a grace, but never beyond a day: an exercise opened weeks
+    // before its scheduled window must not ask for a sandbox life of weeks (the close stops it anyway).
+    const timeLimitSec = Math.min(MAX_ENV_SEC, Math.ceil(clockOf(e, Date.now()).remainingMs / 1000) + ENV_GRACE_SEC)
     const t0 = performance.now()
     try {
       if (!entry) throw new Error('lab no longer exists')

@@ -2,7 +2,7 @@ import 'server-only'
 import { createHash } from 'node:crypto'
 import { getDb } from '../db/client'
 import { DomainError } from '../errors'
-import { viewerCan, type Viewer } from '../auth/session'
+import type { Viewer } from '../auth/session'
 import { can } from '../auth/rbac'
 import { getLab, labCatalog, type CatalogEntry } from '../labs/catalog'
 import type { Language, LabTask } from '../labs/package/manifest'
@@ -63,7 +63,8 @@ async function summaryOf(e: ExerciseRow, lang: Language, counts?: { teams: numbe
 export async function listExercisesFor(viewer: Viewer, lang: Language = 'en') {
   const db = getDb()
   const rt = exerciseRuntime()
-  const run = viewerCan(viewer, 'exercise:run')
+  // Pages only (session viewers): the role decides (no API-token principal reaches this).
+  const run = can(viewer.role, 'exercise:run')
     ? await db.exercise.findMany({ where: { organizationId: viewer.organizationId }, orderBy: { startsAt: 'desc' }, take: 200 })
     : []
   const mine = await db.exerciseMember.findMany({

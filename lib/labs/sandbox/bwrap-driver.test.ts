@@ -455,6 +455,9 @@ describe.runIf(RUN)('bwrap sandbox driver (real sandboxes)', () => {
     await expect(driver.start(spec('../../etc'))).rejects.toThrow(/invalid sessionId/)
     await expect(driver.exec(sid('nope'), 'id')).rejects.toThrow(/not running/)
     await expect(driver.attach(sid('nope'), { cols: 80, rows: 24 })).rejects.toThrow(/not running/)
+    // A time limit past setTimeout's range would fire at once and kill the sandbox: refused instead.
+    await expect(driver.start(spec('long', { timeLimitSec: 3 * 365 * 86400 }))).rejects.toThrow(/invalid timeLimitSec/)
+    await expect(driver.start(spec('nan', { timeLimitSec: Number.NaN }))).rejects.toThrow(/invalid timeLimitSec/)
   })
 
   it('stops a sandbox at its time limit', async () => {

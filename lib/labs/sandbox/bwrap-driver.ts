@@ -101,6 +101,8 @@ const SESSION_ID = /^[a-z0-9-]{1,64}$/
 /** Named shells (team exercises: one per member on a shared host). */
 const SHELL_NAME = /^[a-z0-9-]{1,40}$/
 export const MAX_SHELLS = 8
+/** Longest sandbox life a spec may ask for: 7 days. */
+export const MAX_TIME_LIMIT_SEC = 7 * 24 * 3600
 const LEARNER_HOME = '/home/learner'
 /** Capabilities setup/check scripts keep as sandbox root: enough to manage files and processes of
  * the lab, not enough to remount, reconfigure the network or raise namespace limits. */
@@ -236,6 +238,10 @@ export class BwrapDriver implements SandboxDriver {
     for (const [k, v] of Object.entries(l)) {
       if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`invalid limit ${k}`)
     }
+    // setTimeout fires at once past 2^31 ms (≈ 24.8 days): a too-long limit would kill the sandbox
+    // immediately. Refuse it instead (an exercise scheduled weeks ahead once did exactly that).
+    if (!Number.isFinite(spec.timeLimitSec) || spec.timeLimitSec < 0 || spec.timeLimitSec > MAX_TIME_LIMIT_SEC)
+      throw new Error(`invalid timeLimitSec (want 0–${MAX_TIME_LIMIT_SEC})`)
     if (l.pids < 8 || l.memoryMb < 16)
       throw new Error('limits too small to run a shell (pids >= 8, memoryMb >= 16)')
     for (const k of Object.keys(spec.env ?? {})) {
