@@ -16,7 +16,8 @@ import {
 } from '@/app/(app)/exercises/actions'
 import { useLiveSnapshot } from './live'
 import { EnvBadge, ExerciseClock, fields, LiveIndicator, StateBadge, useErrorText } from './parts'
-import { eventText, teamLabel } from './text'
+import { teamLabel } from './text'
+import { EventCells } from './EventCells'
 
 const EXTEND_OPTIONS = [10, 15, 30] as const
 
@@ -210,24 +211,13 @@ export function ExerciseConsole({ initial, timeZone }: { initial: ConsoleSnapsho
                     </tr>
                   </thead>
                   <tbody>
-                    {events.map((ev) => {
-                      const what = eventText(t, ev)
-                      return (
-                        <tr key={ev.id} data-testid="event" data-type={ev.type}>
-                          <td className="ex-num">{time(ev.at)}</td>
-                          <td>
-                            {ev.teamId ? (teamNames.get(ev.teamId) ?? '—') : t('console.allTeamsShort')}
-                          </td>
-                          <td>{ev.userName ?? t('console.system')}</td>
-                          <td>
-                            {what.label}
-                            {what.detail ? <span className="muted ex-detail"> · {what.detail}</span> : null}
-                          </td>
-                          <td>{ev.taskId ? (taskTitles.get(ev.taskId) ?? ev.taskId) : ''}</td>
-                          <td>{ev.passed === null ? '' : <ResultBadge passed={ev.passed} />}</td>
-                        </tr>
-                      )
-                    })}
+                    {events.map((ev) => (
+                      <tr key={ev.id} data-testid="event" data-type={ev.type}>
+                        <td className="ex-num">{time(ev.at)}</td>
+                        <td>{ev.teamId ? (teamNames.get(ev.teamId) ?? '—') : t('console.allTeamsShort')}</td>
+                        <EventCells t={t} ev={ev} taskTitles={taskTitles} />
+                      </tr>
+                    ))}
                   </tbody>
                 </table>
               </div>
@@ -267,14 +257,6 @@ export function ExerciseConsole({ initial, timeZone }: { initial: ConsoleSnapsho
   )
 }
 
-function ResultBadge({ passed }: { passed: boolean }) {
-  const t = useTranslations('exercises')
-  return (
-    <span className={`badge ${passed ? 'ok' : 'danger'}`}>
-      {passed ? t('console.passed') : t('console.failed')}
-    </span>
-  )
-}
 
 function TeamCard({ team, label, time }: { team: TeamLive; label: string; time: (iso: string) => string }) {
   const t = useTranslations('exercises')

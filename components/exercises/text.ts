@@ -15,20 +15,9 @@ export function teamLabel(t: Translate, name: string): string {
   return m ? t('teamName', { n: Number(m[1]) }) : name
 }
 
-/** 75 s → "1:15"; 3 725 s → "1:02:05". */
-export function formatClock(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000))
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = String(total % 60).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${String(m).padStart(2, '0')}:${s}`
-}
+import { formatClock, formatOffset } from '@/lib/exercises/format'
 
-/** Time since the opening as "+1:02:05" (negative times, e.g. a join before the opening, as "−0:30"). */
-export function formatOffset(ms: number): string {
-  const sign = ms < 0 ? '−' : '+'
-  return sign + formatClock(Math.abs(ms))
-}
+export { formatClock, formatOffset }
 
 const str = (v: unknown): string | null =>
   typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : null

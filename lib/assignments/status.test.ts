@@ -157,3 +157,10 @@ describe('helpers', () => {
     expect(parseEvidenceSource('attestation', 'x')).toEqual({ kind: 'other', type: 'attestation' })
   })
 })
+
+it('localDateTimeIn: the wall clock of a time zone, as datetime-local wants it', async () => {
+  const { localDateTimeIn, localTime } = await import('./status')
+  expect(localDateTimeIn(new Date('2026-12-01T00:30:00Z'), 'Asia/Tokyo')).toBe('2026-12-01T09:30')
+  expect(localDateTimeIn(new Date('2026-12-31T23:59:00Z'), 'UTC')).toBe('2026-12-31T23:59')
+  expect(localTime(2026, 12, 1, 9, 30, 0, 0, 'Asia/Tokyo')?.toISOString()).toBe('2026-12-01T00:30:00.000Z')
+})

@@ -136,6 +136,13 @@ function partsIn(at: Date, timeZone: string) {
   }
 }
 
+/** `at` as a wall-clock `YYYY-MM-DDTHH:MM` in `timeZone` (what `<input type="datetime-local">` shows). */
+export function localDateTimeIn(at: Date, timeZone: string): string {
+  const { y, m, d, h, min } = partsIn(at, timeZone)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${y}-${two(m)}-${two(d)}T${two(h)}:${two(min)}`
+}
+
 /** The calendar date (YYYY-MM-DD) of `at` in `timeZone`. */
 export function dateIn(at: Date, timeZone: string): string {
   const { y, m, d } = partsIn(at, timeZone)

@@ -192,6 +192,7 @@ export class ExerciseRuntime {
     const terminalHosts = (entry.lab.manifest.hosts ?? []).filter((h) => h.terminal !== false).map((h) => h.name)
     const host = terminalHosts.length ? terminalHosts[target._count.members % terminalHosts.length] : null
     await db.exerciseMember.update({ where: { exerciseId_userId: { exerciseId, userId } }, data: { teamId: target.id, host } })
+    await this.event(exerciseId, 'teams', { teamId: target.id, userId: viewer.id, detail: { moved: userId } })
     // A team left empty is removed so that no environment starts for nobody.
     const left = await db.exerciseMember.count({ where: { teamId: member.teamId } })
     if (left === 0) await db.exerciseTeam.delete({ where: { id: member.teamId } })

@@ -408,5 +408,16 @@ export async function debriefCsv(viewer: Viewer, exerciseId: string, lang: Langu
   return toCsv(out)
 }
 
+/**
+ * A cheap change detector for the live streams: every change a view shows writes an event (checks,
+ * answers, hints, report saves, injects, joins, environment states, pause/extend/close), so the count
+ * and time of the exercise's latest event move whenever a snapshot would. The stream re-reads the whole
+ * snapshot only then (and every 15 s for presence). Access was checked by the stream's first snapshot.
+ */
+export async function exerciseProbe(exerciseId: string): Promise<string> {
+  const a = await getDb().exerciseEvent.aggregate({ where: { exerciseId }, _count: { _all: true }, _max: { at: true } })
+  return `${a._count._all}:${a._max.at?.getTime() ?? 0}`
+}
+
 /** For the not-found mapping in route handlers. */
 export { DomainError }

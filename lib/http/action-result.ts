@@ -1,3 +1,5 @@
+import { isDomainError } from '../errors'
+
 /** The shape every server action returns. Pure: shared by actions and the client forms that show it. */
 export type ActionErrorCode =
   'UNAUTHENTICATED' | 'FORBIDDEN' | 'INVALID' | 'CONFLICT' | 'NOT_FOUND' | 'TOO_LARGE' | 'UNAVAILABLE'
@@ -42,4 +44,19 @@ export function fieldErrorsOf(
     ;(out[key] ??= []).push(i.message)
   }
   return out
+}
+
+/**
+ * A domain error as an action result: the error's code, and when its message starts with an
+ * UPPER_CASE reason (`'INVALID_STATE: …'`), that reason as the message key `<namespace>.errors.<REASON>`
+ * for the form to translate. Anything that is not a domain error is rethrown (logged by Next).
+ */
+export function domainFailure(err: unknown, namespace: string): ActionResult {
+  if (!isDomainError(err)) throw err
+  const [reason] = err.message.split(':')
+  return {
+    ok: false,
+    code: err.code === 'FORBIDDEN' ? 'FORBIDDEN' : err.code,
+    message: reason && /^[A-Z_]+$/.test(reason) ? `${namespace}.errors.${reason}` : undefined,
+  }
 }

@@ -178,4 +178,27 @@ describe('sseSnapshots', () => {
     expect(load.mock.calls.length).toBe(calls)
     expect(vi.getTimerCount()).toBe(0)
   })
+  test('with a probe, loads only when the probe changes or after refreshMs', async () => {
+    const ac = new AbortController()
+    let probeValue = 'p1'
+    let n = 0
+    const load = vi.fn(async (): Promise<Snap> => ({ version: `v${++n}`, n }))
+    const probe = vi.fn(async () => probeValue)
+    const res = await sseSnapshots(new Request('http://x/', { signal: ac.signal }), load, { probe, intervalMs: 1000, refreshMs: 10_000 })
+    const s = collect(res)
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(load).toHaveBeenCalledTimes(1)
+    expect(probe.mock.calls.length).toBeGreaterThanOrEqual(5)
+    probeValue = 'p2'
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(load).toHaveBeenCalledTimes(2)
+    expect(dataLines(s.text()).map((d) => d.n)).toEqual([1, 2])
+    // Unchanged probe: a full load again only once refreshMs has passed since the last one.
+    await vi.advanceTimersByTimeAsync(8000)
+    expect(load).toHaveBeenCalledTimes(2)
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(load).toHaveBeenCalledTimes(3)
+    ac.abort()
+    await s.loop
+  })
 })

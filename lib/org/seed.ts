@@ -15,7 +15,7 @@ export const DEMO_USERS: { email: string; name: string; role: Role; locale?: str
   { email: 'hr@demo.kenshu.local', name: 'Yui Nakamura', role: 'hr' },
   { email: 'admin@demo.kenshu.local', name: 'Sora Ito', role: 'admin' },
   // Exercise days (CYDER): a facilitator and enough learners for two teams of two.
-  { email: 'instructor@demo.kenshu.local', name: 'Mei Kobayashi', role: 'instructor' },
+  { email: 'instructor@demo.kenshu.local', name: 'Kenji Morita', role: 'instructor' },
   { email: 'learner3@demo.kenshu.local', name: 'Yuto Watanabe', role: 'learner' },
   { email: 'learner4@demo.kenshu.local', name: 'Hina Ishikawa', role: 'learner' },
 ]

@@ -10,7 +10,7 @@ export const USERS: Record<Role, { email: string; name: string; home: string }> 
   executive: { email: 'exec@demo.kenshu.local', name: 'Keiko Yamamoto', home: '/exec' },
   manager: { email: 'manager@demo.kenshu.local', name: 'Daiki Sato', home: '/team' },
   hr: { email: 'hr@demo.kenshu.local', name: 'Yui Nakamura', home: '/hr' },
-  instructor: { email: 'instructor@demo.kenshu.local', name: 'Mei Kobayashi', home: '/exercises' },
+  instructor: { email: 'instructor@demo.kenshu.local', name: 'Kenji Morita', home: '/exercises' },
   admin: { email: 'admin@demo.kenshu.local', name: 'Sora Ito', home: '/admin' },
 }
 

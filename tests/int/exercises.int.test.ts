@@ -150,8 +150,9 @@ describe.skipIf(!sandbox.available || !hasLab).each(kinds)('exercise days on %s'
     let leaked = ''
     const off = sM.onData((c) => (leaked += Buffer.from(c).toString()))
     const marker = `MARK${Date.now()}`
-    const seenA = expectOutput(sA, `${marker}-DONE`)
-    sA.write(`echo ${marker} > /tmp/shared-evidence; echo ${marker}-DONE\n`)
+    // The needle must not be in the typed line (the terminal echoes it before the command runs).
+    const seenA = expectOutput(sA, 'WRITTEN-42')
+    sA.write(`echo ${marker} > /tmp/shared-evidence; echo WRITTEN-$((6 * 7))\n`)
     await seenA
     off()
     expect(leaked).not.toContain(marker)

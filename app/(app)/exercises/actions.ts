@@ -3,8 +3,7 @@ import { revalidatePath } from 'next/cache'
 import { getLocale } from 'next-intl/server'
 import { z } from 'zod'
 import { runAction } from '@/lib/http/run-action'
-import type { ActionResult } from '@/lib/http/action-result'
-import { isDomainError } from '@/lib/errors'
+import { domainFailure, type ActionResult } from '@/lib/http/action-result'
 import { exerciseRuntime } from '@/lib/exercises/runtime'
 import { INJECT_KINDS } from '@/lib/exercises/types'
 import { isLocale } from '@/lib/i18n/locale'
@@ -24,13 +23,7 @@ async function lang() {
   return isLocale(l) ? l : 'en'
 }
 
-function failure(err: unknown): ActionResult {
-  if (isDomainError(err)) {
-    const [code] = err.message.split(':')
-    return { ok: false, code: err.code === 'FORBIDDEN' ? 'FORBIDDEN' : err.code, message: code && /^[A-Z_]+$/.test(code) ? `exercises.errors.${code}` : undefined }
-  }
-  throw err
-}
+const failure = (err: unknown) => domainFailure(err, 'exercises')
 
 async function attempt(fn: () => Promise<ActionResult>): Promise<ActionResult> {
   try {

@@ -5,27 +5,14 @@ import { isRole } from '@/lib/auth/rbac'
 import { newExerciseForm } from '@/lib/exercises/store'
 import { currentLocale } from '@/lib/i18n/current'
 import { appTimeZone } from '@/lib/i18n/time-zone'
+import { localDateTimeIn } from '@/lib/assignments/status'
 import { NewExerciseForm } from '@/components/exercises/NewExerciseForm'
 
 export const metadata = { title: 'Schedule an exercise' }
 
 /** The next full hour after `now` in `timeZone`, as `<input type="datetime-local">` wants it. */
 function nextHourLocal(now: Date, timeZone: string): string {
-  const at = new Date(Math.ceil((now.getTime() + 60_000) / 3_600_000) * 3_600_000)
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  )
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`
+  return localDateTimeIn(new Date(Math.ceil((now.getTime() + 60_000) / 3_600_000) * 3_600_000), timeZone)
 }
 
 export default async function NewExercisePage() {

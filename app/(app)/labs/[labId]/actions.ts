@@ -3,8 +3,7 @@ import { revalidatePath } from 'next/cache'
 import { getLocale } from 'next-intl/server'
 import { z } from 'zod'
 import { runAction } from '@/lib/http/run-action'
-import type { ActionResult } from '@/lib/http/action-result'
-import { isDomainError } from '@/lib/errors'
+import { domainFailure, type ActionResult } from '@/lib/http/action-result'
 import { labSessions } from '@/lib/labs/sessions/manager'
 import { isLocale } from '@/lib/i18n/locale'
 
@@ -22,13 +21,7 @@ async function lang() {
   return isLocale(l) ? l : 'en'
 }
 
-function failure(err: unknown): ActionResult {
-  if (isDomainError(err)) {
-    const [code] = err.message.split(':')
-    return { ok: false, code: err.code === 'FORBIDDEN' ? 'FORBIDDEN' : err.code, message: code && /^[A-Z_]+$/.test(code) ? `labs.errors.${code}` : undefined }
-  }
-  throw err
-}
+const failure = (err: unknown) => domainFailure(err, 'labs')
 
 const done = (labId?: string, data?: Record<string, string>): ActionResult => {
   if (labId) revalidatePath(`/labs/${labId}`)

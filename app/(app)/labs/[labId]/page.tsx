@@ -15,7 +15,8 @@ export default async function LabPage({ params }: { params: Promise<{ labId: str
   const viewer = await requirePage('/labs/[labId]')
   const { labId } = await params
   const entry = await getLab(labId)
-  if (!entry) notFound()
+  // Team labs run only as exercise days (/exercises), never as one learner's lab.
+  if (!entry || entry.lab.manifest.hosts) notFound()
   const locale = await getLocale()
   const lang = isLocale(locale) ? locale : 'en'
   const session = await currentSession(viewer.id, labId)

@@ -8,7 +8,8 @@ import type { DebriefView, EventView } from '@/lib/exercises/types'
 import { currentLocale } from '@/lib/i18n/current'
 import { appTimeZone } from '@/lib/i18n/time-zone'
 import { PrintButton } from '@/components/content/PrintButton'
-import { eventText, formatOffset, teamLabel } from '@/components/exercises/text'
+import { formatOffset, teamLabel } from '@/components/exercises/text'
+import { EventCells } from '@/components/exercises/EventCells'
 
 export const metadata = { title: 'Exercise debrief' }
 
@@ -228,30 +229,13 @@ export default async function ExerciseDebriefPage({ params }: { params: Promise<
                 <tbody>
                   {[...tm.timeline]
                     .sort((a, b) => a.at.localeCompare(b.at))
-                    .map((ev) => {
-                      const what = eventText(t, ev)
-                      return (
-                        <tr key={ev.id} data-type={ev.type}>
-                          <td className="mono">{since(ev)}</td>
-                          <td className="ex-num">{clock.format(new Date(ev.at))}</td>
-                          <td>{ev.userName ?? t('console.system')}</td>
-                          <td>
-                            {what.label}
-                            {what.detail ? <span className="muted"> · {what.detail}</span> : null}
-                          </td>
-                          <td>{ev.taskId ? (taskTitles.get(ev.taskId) ?? ev.taskId) : ''}</td>
-                          <td>
-                            {ev.passed === null ? (
-                              ''
-                            ) : (
-                              <span className={`badge ${ev.passed ? 'ok' : 'danger'}`}>
-                                {ev.passed ? t('console.passed') : t('console.failed')}
-                              </span>
-                            )}
-                          </td>
-                        </tr>
-                      )
-                    })}
+                    .map((ev) => (
+                      <tr key={ev.id} data-type={ev.type}>
+                        <td className="mono">{since(ev)}</td>
+                        <td className="ex-num">{clock.format(new Date(ev.at))}</td>
+                        <EventCells t={t} ev={ev} taskTitles={taskTitles} />
+                      </tr>
+                    ))}
                 </tbody>
               </table>
             </div>

@@ -1,6 +1,6 @@
 import { requireApi } from '@/lib/auth/session'
 import { isDomainError } from '@/lib/errors'
-import { consoleSnapshot } from '@/lib/exercises/store'
+import { consoleSnapshot, exerciseProbe } from '@/lib/exercises/store'
 import { currentLocale } from '@/lib/i18n/current'
 import { sseSnapshots } from '@/lib/http/sse'
 
@@ -18,6 +18,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ exerciseId: str
   const lang = await currentLocale()
   try {
     return await sseSnapshots(req, () => consoleSnapshot(viewer, exerciseId, lang), {
+      probe: () => exerciseProbe(exerciseId),
       onError: (err) => {
         if (!(isDomainError(err) && err.code === 'NOT_FOUND'))
           console.error('exercise console stream:', (err as Error).message)

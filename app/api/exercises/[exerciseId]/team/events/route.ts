@@ -1,6 +1,6 @@
 import { requireApi } from '@/lib/auth/session'
 import { isDomainError } from '@/lib/errors'
-import { teamSnapshot } from '@/lib/exercises/store'
+import { exerciseProbe, teamSnapshot } from '@/lib/exercises/store'
 import { currentLocale } from '@/lib/i18n/current'
 import { sseSnapshots } from '@/lib/http/sse'
 
@@ -19,6 +19,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ exerciseId: str
   const lang = await currentLocale()
   try {
     return await sseSnapshots(req, () => teamSnapshot(viewer, exerciseId, lang), {
+      probe: () => exerciseProbe(exerciseId),
       onError: (err) => {
         if (!(isDomainError(err) && err.code === 'NOT_FOUND'))
           console.error('exercise team stream:', (err as Error).message)
