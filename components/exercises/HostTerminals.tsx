@@ -92,10 +92,14 @@ export function HostTerminals({
             onClick={() => select(h.name)}
             onKeyDown={(e) => onKeyDown(e, i)}
           >
-            <span className="mono ex-host-name">{h.name}</span>
-            <span className="ex-host-title">{h.title[lang] || h.title.en}</span>
-            <span className="mono ex-host-addr">{h.address}</span>
-            {h.name === myHost ? <span className="badge ok">{t('team.yourHost')}</span> : null}
+            <span className="ex-host-line">
+              <span className="mono ex-host-name">{h.name}</span>
+              <span className="mono ex-host-addr">{h.address}</span>
+              {h.name === myHost ? <span className="badge ok">{t('team.yourHost')}</span> : null}
+            </span>
+            <span className="ex-host-title" title={h.title[lang] || h.title.en}>
+              {hostRole(h.name, h.title[lang] || h.title.en)}
+            </span>
           </button>
         ))}
       </div>
@@ -129,4 +133,11 @@ function HostTerminal({ exerciseId, host }: { exerciseId: string; host: string }
     return r.ok ? (r.data?.ticket ?? null) : null
   }, [exerciseId, host])
   return <Terminal getTicket={getTicket} />
+}
+
+/** A host's title without a leading "<name> — " (the tab already shows the name). */
+function hostRole(name: string, title: string): string {
+  if (!title.startsWith(name)) return title
+  const rest = title.slice(name.length).replace(/^\s*[—–-]\s*/, '')
+  return rest.length < title.length - name.length ? rest : title
 }

@@ -155,6 +155,7 @@ describe('helpers', () => {
     expect(parseEvidenceSource('quiz', 'module:m1:att')).toEqual({ kind: 'module', itemId: 'm1' })
     expect(parseEvidenceSource('briefing', 'b1')).toEqual({ kind: 'briefing', itemId: 'b1' })
     expect(parseEvidenceSource('attestation', 'x')).toEqual({ kind: 'other', type: 'attestation' })
+    expect(parseEvidenceSource('exercise-task', 'team1:harden-gw01')).toEqual({ kind: 'exercise', teamId: 'team1', taskId: 'harden-gw01' })
   })
 })
 

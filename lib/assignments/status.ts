@@ -252,6 +252,7 @@ export type EvidenceSource =
   | { kind: 'lab'; labSessionId: string; taskId?: string }
   | { kind: 'module'; itemId: string }
   | { kind: 'briefing'; itemId: string }
+  | { kind: 'exercise'; teamId: string; taskId: string }
   | { kind: 'other'; type: string }
 
 export function parseEvidenceSource(sourceType: string, sourceId: string): EvidenceSource {
@@ -262,6 +263,10 @@ export function parseEvidenceSource(sourceType: string, sourceId: string): Evide
       : { kind: 'lab', labSessionId: sourceId }
   }
   if (sourceType === 'lab-complete') return { kind: 'lab', labSessionId: sourceId }
+  if (sourceType === 'exercise-task') {
+    const i = sourceId.indexOf(':')
+    if (i > 0) return { kind: 'exercise', teamId: sourceId.slice(0, i), taskId: sourceId.slice(i + 1) }
+  }
   if (sourceType === 'quiz') {
     const [type, itemId] = sourceId.split(':')
     if ((type === 'module' || type === 'briefing') && itemId) return { kind: type, itemId }

@@ -30,6 +30,8 @@ function sourceHref(sourceType: string, sourceId: string, labOf: Map<string, str
     return kind === 'module' ? `/learn/modules/${id}` : kind === 'briefing' ? `/briefings/${id}` : null
   }
   if (sourceType === 'briefing') return `/briefings/${sourceId}`
+  // A task passed for the team in an exercise day.
+  if (sourceType === 'exercise-task') return '/exercises'
   if (sourceType === 'lab-task' || sourceType === 'lab-complete') {
     const lab = labOf.get(sourceId.split(':')[0]!)
     return lab ? `/labs/${lab}` : null

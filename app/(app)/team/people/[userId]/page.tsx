@@ -78,6 +78,7 @@ export default async function PersonPage({
       const lab = labId ? (titleOf.get(`lab:${labId}`) ?? labId) : s.labSessionId
       return s.taskId ? t('source.labTask', { lab, task: s.taskId }) : t('source.lab', { lab })
     }
+    if (s.kind === 'exercise') return t('source.exercise', { task: s.taskId })
     if (s.kind === 'module') return t('source.quiz', { item: titleOf.get(`module:${s.itemId}`) ?? s.itemId })
     if (s.kind === 'briefing')
       return sourceType === 'quiz'
