@@ -44,6 +44,9 @@ step('sandboxMemory', 'npx', ['tsx', 'bench/sandbox-memory.ts', '--count', quick
 // Exercise day (issue #9): 20 teams × 4 members on the multi-host team lab, all environments and shells.
 if (process.getuid?.() === 0)
   step('exerciseDay', 'node', ['--conditions=react-server', '--import', 'tsx', 'bench/exercise-day.ts', '--teams', quick ? '5' : '20', '--size', '4'], { timeoutMs: 20 * 60_000 })
+// The same day through the production server: 80 members with live streams and terminals, console, inject.
+if (process.getuid?.() === 0)
+  step('exerciseWeb', 'node', ['bench/exercise-web.mjs', '--teams', quick ? '5' : '20', '--size', '4', '--seconds', quick ? '30' : '120'], { timeoutMs: 20 * 60_000 })
 // Scale-out (issue #8): 1 vs 3 web instances behind nginx, 1 vs 2 lab runners; needs root, nginx, PostgreSQL.
 if (process.getuid?.() === 0 && existsSync('/usr/sbin/nginx') && spawnSync('pg_isready', ['-h', '127.0.0.1', '-q']).status === 0)
   step('topology', 'node', ['bench/topology.mjs', '--burst', quick ? '20' : '50', '--seconds', quick ? '4' : '8'], { timeoutMs: 30 * 60_000 })
@@ -92,6 +95,10 @@ if (ex && !ex.error) {
   rows.push([`exercise: ${ex.teams} teams × ${ex.members / ex.teams}, open → all ready`, `${ex.openToAllReadyMs} ms (${ex.sandboxes} sandboxes)`, `per team p50 ${ex.perTeamReadyMs.p50} · p95 ${ex.perTeamReadyMs.p95} ms`])
   rows.push(['exercise: memory, ready / with a shell per member', `${ex.memoryMiB.sandboxesReady} / ${ex.memoryMiB.sandboxesWithShells} MiB`, `server RSS ${ex.memoryMiB.processRssShells} MiB`])
   rows.push(['exercise: console snapshot (live stream)', `p50 ${ex.consoleSnapshotMs.p50} · p95 ${ex.consoleSnapshotMs.p95} ms`, `close ${ex.closeMs} ms`])
+}
+const ew = b.exerciseWeb?.result
+if (ew && !ew.error) {
+  rows.push([`exercise via the server: ${ew.membersWorking} members working`, `echo p50 ${ew.terminalEcho?.p50} · p95 ${ew.terminalEcho?.p95} ms, ${ew.terminalEcho?.lost} lost`, `inject → all members p95 ${ew.injectToAllMembersMs?.p95} ms; CPU ${ew.serverCpuShare} core; RSS max ${ew.serverRssMiB.max} MiB`])
 }
 console.log(`\nwrote ${file}\n`)
 for (const [a, c, d] of rows) console.log(`  ${a.padEnd(44)} ${c.padEnd(52)} ${d}`)

@@ -334,6 +334,8 @@ export class ExerciseRuntime {
         } finally {
           await this.stopEnvironment(env).catch((err: unknown) => console.error('exercises: stop failed', err))
           await db.exerciseTeam.update({ where: { id: t.id }, data: { envState: 'stopped' } })
+          // An event, so that the live views (which re-read on a new event) show the stop at once.
+          await this.event(e.id, 'env', { teamId: t.id, detail: { state: 'stopped' } })
         }
       }),
     )
