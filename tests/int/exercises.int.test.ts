@@ -54,6 +54,8 @@ describe.skipIf(!sandbox.available || !hasLab).each(kinds)('exercise days on %s'
   let db: TestDb
   let rt: ExerciseRuntime
   const driver = new BwrapDriver({ maxConcurrentStarts: 4, reapScope: 'srv' })
+  /** The driver of the current "server" (replaced by the crash test). */
+  let driverNow = driver
   let instructor: Viewer
   let foreign: Viewer
   let learners: Viewer[]
@@ -84,6 +86,7 @@ describe.skipIf(!sandbox.available || !hasLab).each(kinds)('exercise days on %s'
   afterAll(async () => {
     await rt.settle()
     await driver.stopAll()
+    await driverNow.stopAll()
     await db.drop()
   })
 
@@ -246,6 +249,39 @@ describe.skipIf(!sandbox.available || !hasLab).each(kinds)('exercise days on %s'
     expect(after.teams.some((t) => t.tasksPassed > 0)).toBe(true)
   })
 
+  test('a server crash mid-exercise: the next boot brings every team environment back, progress kept', async () => {
+    const before = await getDb().exerciseTeam.findMany({ where: { exerciseId }, orderBy: { slot: 'asc' } })
+    const results = await getDb().exerciseTaskResult.count({ where: { teamId: { in: before.map((t) => t.id) } } })
+    // The crash: every sandbox dies with the process; team networks and database rows stay behind.
+    await driver.stopAll()
+    for (const t of before) expect(await readTeamNetwork(envOf(t)!.networkId)).toBeDefined()
+    // The next server: a fresh driver and runtime, booted like server.ts does.
+    const driver2 = new BwrapDriver({ maxConcurrentStarts: 4, reapScope: 'srv' })
+    const rt2 = new ExerciseRuntime(() => driver2)
+    await rt2.boot()
+    await until('environments back', async () => (await getDb().exerciseTeam.count({ where: { exerciseId, envState: 'ready' } })) === 2)
+    const after = await getDb().exerciseTeam.findMany({ where: { exerciseId }, orderBy: { slot: 'asc' } })
+    for (const [i, t] of after.entries()) {
+      const env = envOf(t)!
+      const old = envOf(before[i]!)!
+      expect(env.networkId).not.toBe(old.networkId)
+      // The crashed server's network is gone; the new one is up with every host running.
+      expect(await readTeamNetwork(old.networkId)).toBeUndefined()
+      for (const h of env.hosts) expect((await driver2.status(h.sandboxId))?.state).toBe('ready')
+    }
+    expect(await getDb().exerciseTaskResult.count({ where: { teamId: { in: after.map((t) => t.id) } } })).toBe(results)
+    const ev = await getDb().exerciseEvent.findMany({ where: { exerciseId, type: 'env' } })
+    expect(ev.some((e) => e.detail?.includes('restarting'))).toBe(true)
+    // Members work on: a terminal on the new sandbox through a fresh ticket.
+    const manager = new LabSessionManager(driver2, { reapOnBoot: false })
+    const snap = await teamSnapshot(learners[0]!, exerciseId, 'en')
+    const r = await manager.redeemTicket(await rt2.issueTicket(learners[0]!, exerciseId, snap.hosts[0]!.name), learners[0]!.id)
+    expect(after.flatMap((t) => envOf(t)!.hosts.map((h) => h.sandboxId))).toContain(r?.sandboxId)
+    // From here on the test's runtime drives the new server's sandboxes.
+    rt = rt2
+    driverNow = driver2
+  }, 180_000)
+
   test('closing runs the final checks, stops every environment, keeps evidence; the debrief has both timelines', async () => {
     const teams = await getDb().exerciseTeam.findMany({ where: { exerciseId } })
     const envs = teams.map((t) => envOf(t)!)
@@ -253,7 +289,7 @@ describe.skipIf(!sandbox.available || !hasLab).each(kinds)('exercise days on %s'
     await rt.close(instructor, exerciseId, 'en')
     for (const env of envs) {
       expect(await readTeamNetwork(env.networkId)).toBeUndefined()
-      for (const h of env.hosts) expect((await driver.status(h.sandboxId))?.state ?? 'stopped').toBe('stopped')
+      for (const h of env.hosts) expect((await driverNow.status(h.sandboxId))?.state ?? 'stopped').toBe('stopped')
     }
     expect(await getDb().exerciseTeam.count({ where: { exerciseId, envState: 'stopped' } })).toBe(2)
     expect(await getDb().evidence.count({ where: { sourceType: 'exercise-task' } })).toBe(evidence)
