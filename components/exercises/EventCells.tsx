@@ -26,3 +26,15 @@ export function EventCells({ t, ev, taskTitles }: { t: Translate; ev: EventView;
     </>
   )
 }
+
+/** The header cells matching {@link EventCells}. */
+export function EventHeaderCells({ t }: { t: Translate }) {
+  return (
+    <>
+      <th scope="col">{t('cols.who')}</th>
+      <th scope="col">{t('cols.what')}</th>
+      <th scope="col">{t('cols.task')}</th>
+      <th scope="col">{t('cols.result')}</th>
+    </>
+  )
+}

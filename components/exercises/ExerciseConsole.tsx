@@ -17,7 +17,7 @@ import {
 import { useLiveSnapshot } from './live'
 import { EnvBadge, ExerciseClock, fields, LiveIndicator, StateBadge, useErrorText } from './parts'
 import { teamLabel } from './text'
-import { EventCells } from './EventCells'
+import { EventCells, EventHeaderCells } from './EventCells'
 
 const EXTEND_OPTIONS = [10, 15, 30] as const
 
@@ -204,10 +204,7 @@ export function ExerciseConsole({ initial, timeZone }: { initial: ConsoleSnapsho
                     <tr>
                       <th scope="col">{t('cols.time')}</th>
                       <th scope="col">{t('cols.team')}</th>
-                      <th scope="col">{t('cols.who')}</th>
-                      <th scope="col">{t('cols.what')}</th>
-                      <th scope="col">{t('cols.task')}</th>
-                      <th scope="col">{t('cols.result')}</th>
+                      <EventHeaderCells t={t} />
                     </tr>
                   </thead>
                   <tbody>

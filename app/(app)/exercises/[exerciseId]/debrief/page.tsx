@@ -9,7 +9,7 @@ import { currentLocale } from '@/lib/i18n/current'
 import { appTimeZone } from '@/lib/i18n/time-zone'
 import { PrintButton } from '@/components/content/PrintButton'
 import { formatOffset, teamLabel } from '@/components/exercises/text'
-import { EventCells } from '@/components/exercises/EventCells'
+import { EventCells, EventHeaderCells } from '@/components/exercises/EventCells'
 
 export const metadata = { title: 'Exercise debrief' }
 
@@ -220,10 +220,7 @@ export default async function ExerciseDebriefPage({ params }: { params: Promise<
                   <tr>
                     <th scope="col">{t('debrief.sinceOpen')}</th>
                     <th scope="col">{t('cols.time')}</th>
-                    <th scope="col">{t('cols.who')}</th>
-                    <th scope="col">{t('cols.what')}</th>
-                    <th scope="col">{t('cols.task')}</th>
-                    <th scope="col">{t('cols.result')}</th>
+                    <EventHeaderCells t={t} />
                   </tr>
                 </thead>
                 <tbody>
