@@ -13,11 +13,14 @@ import { finish, playwrightResult, results, run, vitestResult } from './lib/test
 
 const args = new Set(process.argv.slice(2))
 
-const VITEST_FILES = ['tests/security/', 'lib/labs/sandbox/', 'lib/auth/', 'lib/http/']
+// tests/int/exercises: team isolation, organisation scoping, tickets bound to member and host (SECURITY.md 4.3).
+const VITEST_FILES = ['tests/security/', 'lib/labs/sandbox/', 'lib/auth/', 'lib/http/', 'tests/int/exercises.int.test.ts']
 const E2E_SPECS = [
   'tests/e2e/authorization.spec.ts',
   'tests/e2e/auth.spec.ts',
   'tests/e2e/lab-security.spec.ts',
+  // The other team never sees an inject; inject text is shown as text.
+  'tests/e2e/exercise-day.spec.ts',
   // Every tests/e2e/security-*.spec.ts (Playwright takes each argument as a pattern on the file path).
   'tests/e2e/security-',
 ]

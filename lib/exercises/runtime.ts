@@ -274,7 +274,43 @@ export class ExerciseRuntime {
     }
   }
 
+  /** Sandboxes this runtime stops on purpose: their stop callbacks are not losses. */
+  private readonly deliberate = new Set<string>()
+  private readonly inflight = new Set<Promise<unknown>>()
+
+  /**
+   * A host sandbox ended without being asked to (crash, time limit, out of memory): the team's
+   * environment is incomplete, so the rest of it stops and a new one starts (progress, evidence and
+   * the report are in the database; what was on the hosts is not, as with a solo lab's resume).
+   * Called by the driver's onStopped for exercise sandboxes (`srv-x…`, lib/labs/sessions/manager.ts).
+   */
+  onSandboxStopped(sandboxId: string, reason: string) {
+    if (this.deliberate.delete(sandboxId)) return
+    const p = this.recoverTeamOf(sandboxId, reason)
+      .catch((err: unknown) => console.error('exercises: recovering an environment failed', err))
+      .finally(() => this.inflight.delete(p))
+    this.inflight.add(p)
+  }
+
+  private async recoverTeamOf(sandboxId: string, reason: string) {
+    const db = getDb()
+    const teams = await db.exerciseTeam.findMany({ where: { envState: 'ready', environment: { contains: `"${sandboxId}"` } } })
+    for (const t of teams) {
+      const env = envOf(t)
+      if (!env?.hosts.some((h) => h.sandboxId === sandboxId)) continue
+      const e = await db.exercise.findUnique({ where: { id: t.exerciseId }, select: { id: true, state: true } })
+      if (!e || e.state === 'closed') continue
+      const claimed = await db.exerciseTeam.updateMany({ where: { id: t.id, envState: 'ready', environment: t.environment }, data: { envState: 'failed', envError: `host stopped: ${reason}`.slice(0, 300) } })
+      if (claimed.count !== 1) continue
+      await this.event(e.id, 'env', { teamId: t.id, detail: { state: 'failed', reason: reason.slice(0, 100) } })
+      await this.stopEnvironment(env).catch(() => {})
+      await this.event(e.id, 'env', { teamId: t.id, detail: { state: 'restarting' } })
+      await this.startTeam(e.id, t.id, 'en')
+    }
+  }
+
   private async stopEnvironment(env: EnvironmentRecord) {
+    for (const h of env.hosts) this.deliberate.add(h.sandboxId)
     if (env.solo) await Promise.all(env.hosts.map((h) => this.driver.stop(h.sandboxId)))
     else await stopTeamEnvironment(this.driver, env)
   }
@@ -653,9 +689,9 @@ export class ExerciseRuntime {
     return this.booted
   }
 
-  /** Waits for environment starts of this process (tests, shutdown). */
+  /** Waits for environment starts and recoveries of this process (tests, shutdown). */
   async settle() {
-    while (this.starting.size) await Promise.allSettled([...this.starting.values()])
+    while (this.starting.size || this.inflight.size) await Promise.allSettled([...this.starting.values(), ...this.inflight])
   }
 }
 

@@ -53,7 +53,9 @@ function expectOutput(stream: TerminalStream, needle: string, ms = 15_000): Prom
 describe.skipIf(!sandbox.available || !hasLab).each(kinds)('exercise days on %s', (kind) => {
   let db: TestDb
   let rt: ExerciseRuntime
-  const driver = new BwrapDriver({ maxConcurrentStarts: 4, reapScope: 'srv' })
+  /** Set by the crash test: a dead process gets no stop callbacks. */
+  let crashed = false
+  const driver = new BwrapDriver({ maxConcurrentStarts: 4, reapScope: 'srv', onStopped: (id, reason) => void (crashed || rt.onSandboxStopped(id, reason)) })
   /** The driver of the current "server" (replaced by the crash test). */
   let driverNow = driver
   let instructor: Viewer
@@ -249,10 +251,35 @@ describe.skipIf(!sandbox.available || !hasLab).each(kinds)('exercise days on %s'
     expect(after.teams.some((t) => t.tasksPassed > 0)).toBe(true)
   })
 
+  test('a host that dies on its own (not stopped by the exercise): the team gets a new environment, the other team is untouched', async () => {
+    const teams = await getDb().exerciseTeam.findMany({ where: { exerciseId }, orderBy: { slot: 'asc' } })
+    const [victim, other] = [envOf(teams[0]!)!, envOf(teams[1]!)!]
+    const results = await getDb().exerciseTaskResult.count({ where: { teamId: teams[0]!.id } })
+    // Stopped behind the runtime's back, as a crash or the time limit would.
+    await driver.stop(victim.hosts[0]!.sandboxId)
+    await until('a new environment', async () => {
+      const t = await getDb().exerciseTeam.findUniqueOrThrow({ where: { id: teams[0]!.id } })
+      return t.envState === 'ready' && envOf(t)!.networkId !== victim.networkId
+    })
+    await rt.settle()
+    const now = envOf(await getDb().exerciseTeam.findUniqueOrThrow({ where: { id: teams[0]!.id } }))!
+    for (const h of now.hosts) expect((await driver.status(h.sandboxId))?.state).toBe('ready')
+    // The rest of the broken environment is gone, the other team's is as it was.
+    for (const h of victim.hosts) expect((await driver.status(h.sandboxId))?.state ?? 'stopped').toBe('stopped')
+    expect(await readTeamNetwork(victim.networkId)).toBeUndefined()
+    expect(envOf(await getDb().exerciseTeam.findUniqueOrThrow({ where: { id: teams[1]!.id } }))!.networkId).toBe(other.networkId)
+    for (const h of other.hosts) expect((await driver.status(h.sandboxId))?.state).toBe('ready')
+    expect(await getDb().exerciseTaskResult.count({ where: { teamId: teams[0]!.id } })).toBe(results)
+    const ev = await getDb().exerciseEvent.findMany({ where: { exerciseId, teamId: teams[0]!.id, type: 'env' } })
+    expect(ev.some((e) => e.detail?.includes('"failed"'))).toBe(true)
+  }, 120_000)
+
   test('a server crash mid-exercise: the next boot brings every team environment back, progress kept', async () => {
     const before = await getDb().exerciseTeam.findMany({ where: { exerciseId }, orderBy: { slot: 'asc' } })
     const results = await getDb().exerciseTaskResult.count({ where: { teamId: { in: before.map((t) => t.id) } } })
-    // The crash: every sandbox dies with the process; team networks and database rows stay behind.
+    // The crash: every sandbox dies with the process (which hears nothing more); team networks and
+    // database rows stay behind.
+    crashed = true
     await driver.stopAll()
     for (const t of before) expect(await readTeamNetwork(envOf(t)!.networkId)).toBeDefined()
     // The next server: a fresh driver and runtime, booted like server.ts does.

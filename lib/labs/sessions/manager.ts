@@ -747,11 +747,18 @@ export class LabSessionManager {
 }
 
 const g = globalThis as unknown as { kenshuLabs?: LabSessionManager }
+/** The exercise runtime registers itself here (no import: it imports this module). */
+const exerciseHooks = globalThis as unknown as { kenshuExercises?: { onSandboxStopped(sandboxId: string, reason: string): void } }
 
 /** The process-wide manager (created by the custom server at boot, or lazily). */
 export function labSessions(): LabSessionManager {
   if (!g.kenshuLabs) {
-    const onStopped = (sandboxId: string, reason: string) => g.kenshuLabs?.onSandboxStopped(sandboxId, reason)
+    const onStopped = (sandboxId: string, reason: string) => {
+      // Exercise team hosts (`srv-x…`, lib/exercises/runtime.ts) are the exercise runtime's; a lab
+      // session's sandbox id is `srv-<hex>` and never contains an x.
+      if (sandboxId.startsWith(`${SANDBOX_SCOPE}-x`)) return exerciseHooks.kenshuExercises?.onSandboxStopped(sandboxId, reason)
+      g.kenshuLabs?.onSandboxStopped(sandboxId, reason)
+    }
     // Separate lab runners (docs/deploy/scale-out.md) or sandboxes in this process.
     const pool = runnerPoolFromEnv(process.env, labsDir(), onStopped)
     const driver: SandboxDriver =
