@@ -124,8 +124,10 @@ try {
    */
   async function reconnect(L) {
     let resumedNow = false
+    let last = null
     for (let attempt = 0; attempt < 80; attempt++) {
       const s = await status(L.cookie, L.sessionId)
+      last = s
       if (s.state === 'interrupted') {
         L.interruptedBy = (await db.query('SELECT "endReason" FROM "LabSession" WHERE id = $1', [L.sessionId])).rows[0]?.endReason
         await act(L.cookie, 'resumeLabAction', { sessionId: L.sessionId })
@@ -141,6 +143,7 @@ try {
       } catch (e) {
         // The runner behind it may be dying: not yet declared lost. Ask again shortly.
         L.attachFailures = (L.attachFailures ?? 0) + 1
+        L.attachError = String(e?.message ?? e).slice(0, 200)
         await sleep(1000)
         continue
       }
@@ -155,7 +158,7 @@ try {
       else note(`learner ${L.i}: ${resumedNow ? 'resumed into the old sandbox?' : 'same session, different sandbox'}`)
       return
     }
-    throw new Error(`learner ${L.i}: could not get back to the session`)
+    throw new Error(`learner ${L.i}: could not get back to the session (last ${JSON.stringify(last)}, resumed ${resumedNow}, attach failures ${L.attachFailures ?? 0}, last attach error ${L.attachError ?? '-'})`)
   }
 
   /** Steady work for SOAK_MINUTES: learners type, browsers browse; memory sampled every 5 s. */
@@ -343,7 +346,7 @@ try {
   stopAll = true
   for (const L of learners) L.ws?.terminate()
   await db.end().catch(() => {})
-  await topo.stop()
+  await topo.stop({ keep: !!process.env.KENSHU_TOPOLOGY_KEEP })
   await sleep(500)
   check('nothing left behind: no runner cgroups or network namespaces', leftovers().length === 0, leftovers())
 }

@@ -195,6 +195,13 @@ export class RunnerPool implements SandboxDriver {
         if (r.info) r.info.sessions++
         return status
       } catch (err) {
+        // Unreachable before the request arrived (connection refused: the runner just died and this
+        // instance has not missed enough polls to know): nothing started there, so the next runner
+        // is safe. Found by the topology test: a resume placed on the killed runner failed.
+        if (refusedConnection(err)) {
+          full.add(r)
+          continue
+        }
         // Full: try the next runner. Anything else is the lab's or the sandbox's problem: report it.
         if (!(err instanceof RunnerRequestError && err.status === 503)) throw err
         full.add(r)
@@ -314,4 +321,14 @@ export function runnerPoolFromEnv(
     .filter(Boolean)
   if (!urls.length) return undefined
   return new RunnerPool({ urls, secret: env.KENSHU_RUNNER_SECRET ?? '', labsRoot, onStopped })
+}
+
+/**
+ * Whether a request failed before reaching the runner at all (fetch's TypeError with a connect error
+ * as its cause). A reset or a timeout is not this: the runner may have acted on the request.
+ */
+export function refusedConnection(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: unknown } } | null)?.cause
+  const code = typeof cause?.code === 'string' ? cause.code : undefined
+  return err instanceof TypeError && (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
 }
