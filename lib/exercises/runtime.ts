@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/errors'
 import { DomainError } from '../errors'
 import type { Viewer } from '../auth/session'
 import { audit } from '../auth/audit'
+import { can } from '../auth/rbac'
 import { getLab, type CatalogEntry } from '../labs/catalog'
 import { labSessions } from '../labs/sessions/manager'
 import { provisionSandbox, runCheck } from '../labs/runtime/provision'
@@ -17,8 +18,7 @@ import { labFramework } from '../labs/package/framework'
 import { recordEvidence } from '../progress/record'
 import { publish } from '../progress/publish'
 import { appTimeZone } from '../i18n/time-zone'
-import { allowed, assignHosts, balanceTeams, clockOf, environmentIds, parseLocalDateTime, teamName, windowOver, type Transition } from './schedule'
-import { MAX_TEAMS } from './schedule'
+import { allowed, assignHosts, balanceTeams, clockOf, environmentIds, MAX_TEAMS, parseLocalDateTime, teamName, windowOver, type Transition } from './schedule'
 import type { InjectKind } from './types'
 
 /**
@@ -134,7 +134,6 @@ export class ExerciseRuntime {
       where: { organizationId: viewer.organizationId, userId: { in: ids }, user: { disabled: false } },
       select: { userId: true, role: true },
     })
-    const { can } = await import('../auth/rbac')
     const people = ids.filter((id) => memberships.some((m) => m.userId === id && can(m.role, 'lab:use')))
     if (people.length !== ids.length) throw new DomainError('INVALID', 'NO_MEMBERS', 'member')
     const teams = balanceTeams(people, input.teamSize)

@@ -1,7 +1,6 @@
 import 'server-only'
 import { createHash } from 'node:crypto'
 import { getDb } from '../db/client'
-import { DomainError } from '../errors'
 import type { Viewer } from '../auth/session'
 import { can } from '../auth/rbac'
 import { getLab, labCatalog, type CatalogEntry } from '../labs/catalog'
@@ -419,5 +418,3 @@ export async function exerciseProbe(exerciseId: string): Promise<string> {
   return `${a._count._all}:${a._max.at?.getTime() ?? 0}`
 }
 
-/** For the not-found mapping in route handlers. */
-export { DomainError }

@@ -1,8 +1,7 @@
 import { requireApi } from '@/lib/auth/session'
-import { isDomainError } from '@/lib/errors'
-import { exerciseProbe, teamSnapshot } from '@/lib/exercises/store'
+import { teamSnapshot } from '@/lib/exercises/store'
+import { exerciseStream } from '@/lib/exercises/stream'
 import { currentLocale } from '@/lib/i18n/current'
-import { sseSnapshots } from '@/lib/http/sse'
 
 export const dynamic = 'force-dynamic'
 
@@ -15,19 +14,6 @@ export async function GET(req: Request, ctx: { params: Promise<{ exerciseId: str
   const viewer = await requireApi('/api/exercises/[exerciseId]/team/events')
   if (viewer instanceof Response) return viewer
   const { exerciseId } = await ctx.params
-  if (!/^[a-z0-9]{1,40}$/i.test(exerciseId)) return Response.json({ error: 'not_found' }, { status: 404 })
   const lang = await currentLocale()
-  try {
-    return await sseSnapshots(req, () => teamSnapshot(viewer, exerciseId, lang), {
-      probe: () => exerciseProbe(exerciseId),
-      onError: (err) => {
-        if (!(isDomainError(err) && err.code === 'NOT_FOUND'))
-          console.error('exercise team stream:', (err as Error).message)
-      },
-    })
-  } catch (err) {
-    if (isDomainError(err) && err.code === 'NOT_FOUND')
-      return Response.json({ error: 'not_found' }, { status: 404 })
-    throw err
-  }
+  return exerciseStream(req, exerciseId, 'team', () => teamSnapshot(viewer, exerciseId, lang))
 }
