@@ -237,6 +237,30 @@ describe.skipIf(!sandbox.available || !hasLab).each(kinds)('exercise days on %s'
     expect(view.reports[report.id]!.find((s) => s.sectionId === section)!.version).toBe(3)
   })
 
+  test('malformed or hostile input gets a clear refusal and changes nothing', async () => {
+    const me = learners[0]!
+    const team = (await teamSnapshot(me, exerciseId, 'en')).team
+    const before = { results: await getDb().exerciseTaskResult.count(), attempts: await getDb().exerciseAttempt.count(), exercises: await getDb().exercise.count() }
+    const base = { title: 'x', labId: LAB, startsAt: '2026-12-01T09:00', durationMinutes: 60, teamSize: 2, memberIds: [me.id] }
+    await expect(rt.create(instructor, { ...base, labId: 'no-such-lab' })).rejects.toThrow(/No such lab/)
+    await expect(rt.create(instructor, { ...base, startsAt: '2026-02-30T09:00' })).rejects.toThrow(/INVALID_TIME/)
+    await expect(rt.create(instructor, { ...base, memberIds: [] })).rejects.toThrow(/NO_MEMBERS/)
+    await expect(rt.create(instructor, { ...base, memberIds: ['not-a-user'] })).rejects.toThrow(/NO_MEMBERS/)
+    await expect(rt.check(me, exerciseId, 'no-such-task', 'en')).rejects.toThrow(/No such task/)
+    await expect(rt.answer(me, exerciseId, 'incident-report', 'x')).rejects.toThrow(/Not an answer task/)
+    await expect(rt.revealHint(me, exerciseId, 'patient-zero', 9, 'en')).rejects.toThrow(/No such hint/)
+    await expect(rt.saveSection(me, exerciseId, 'incident-report', '__proto__', 'x', 0)).rejects.toThrow(/No such section/)
+    await expect(rt.issueTicket(me, exerciseId, '../../etc')).rejects.toThrow(/No such host/)
+    await expect(rt.moveMember(instructor, exerciseId, me.id, 1)).rejects.toThrow(/INVALID_STATE/)
+    // An oversized answer is refused without being graded or counted (the team's one attempt stays).
+    expect(await rt.answer(me, exerciseId, 'patient-zero', 'w'.repeat(10_000))).toEqual({ status: 'rejected', reason: 'too-long' })
+    // A save naming a version that never existed writes nothing and returns what is stored.
+    const section = (await teamSnapshot(me, exerciseId, 'en')).reports['incident-report']![0]!
+    expect(await rt.saveSection(me, exerciseId, 'incident-report', section.sectionId, 'overwrite?', 99)).toMatchObject({ saved: false, current: { text: section.text, version: section.version } })
+    expect({ results: await getDb().exerciseTaskResult.count(), attempts: await getDb().exerciseAttempt.count(), exercises: await getDb().exercise.count() }).toEqual(before)
+    expect((await teamSnapshot(me, exerciseId, 'en')).team.score).toBe(team.score)
+  })
+
   test('pause stops work; resume continues; extend moves the end', async () => {
     const before = (await consoleSnapshot(instructor, exerciseId, 'en')).clock.endsAt
     await rt.pause(instructor, exerciseId)
